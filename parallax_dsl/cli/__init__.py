@@ -1,0 +1,1 @@
+"""The `plxc` command-line interface: a click group with one module per command."""
