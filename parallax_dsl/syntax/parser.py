@@ -1,0 +1,290 @@
+"""Parses .plx text into an AST, recovering after syntax errors so one run reports several of them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from parallax_dsl import ast
+from parallax_dsl.diagnostics.model import Diagnostic, Label, Severity, SourceFile, Span
+from parallax_dsl.syntax import messages
+from parallax_dsl.syntax.grammar import plx_parser
+
+MAX_NESTING = 200
+# Lines that start with one of these words (or `}`) begin a new statement or item: recovery resumes there.
+_SYNC_WORDS = (
+    "let|fanout|step|race|use|uncertain|match|if|output|escalate|fail|agents|input|pattern|test|import|expect"
+    "|agent|policy|version|description|tags|requires"
+)
+_SYNC_LINE = re.compile(rf"\n[ \t]*((?:{_SYNC_WORDS})\b|\}})")
+SYNC_TOKENS = frozenset(
+    {
+        "LET",
+        "FANOUT",
+        "STEP",
+        "RACE",
+        "USE",
+        "UNCERTAIN",
+        "MATCH",
+        "IF",
+        "OUTPUT",
+        "ESCALATE",
+        "FAIL",
+        "AGENTS",
+        "INPUT",
+        "PATTERN",
+        "TEST",
+        "IMPORT",
+        "EXPECT",
+        "AGENT",
+        "POLICY",
+        "RBRACE",
+    }
+)
+
+
+@dataclass
+class ParseResult:
+    """The outcome of parsing one file: the AST (None when the syntax is broken) and what went wrong."""
+
+    source: SourceFile
+    module: ast.Module | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.module is not None and not any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+def parse(text: str, path: str = "<input>") -> ast.Module:
+    """Parse `text`; raise `PlxSyntaxError` carrying every diagnostic when it is not valid .plx."""
+    result = parse_source(text, path)
+    if result.module is None or not result.ok:
+        raise PlxSyntaxError(result.diagnostics)
+    return result.module
+
+
+class PlxSyntaxError(Exception):
+    """Raised by `parse` for invalid input; `.diagnostics` has every finding."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
+        first = diagnostics[0] if diagnostics else None
+        where = f"{first.span.file}:{first.span.line}:{first.span.column}: " if first else ""
+        super().__init__(f"{where}{first.message if first else 'invalid syntax'}")
+
+
+def parse_source(text: str, path: str = "<input>") -> ParseResult:
+    """Parse with recovery; never raises for any input text."""
+    source = SourceFile(path, text)
+    diagnostics: list[Diagnostic] = []
+    structural = messages.scan_structure(text, path, MAX_NESTING)
+    diagnostics.extend(structural)
+    if any(d.code == "PLX006" for d in structural):
+        return ParseResult(source, None, diagnostics)
+    recovery = _Recovery(text, path)
+    tree: Any = None
+    try:
+        tree = plx_parser().parse(text, start="start", on_error=recovery.on_error)
+    except Exception as exc:
+        recovery.final_failure(exc)
+    syntax = recovery.diagnostics
+    if structural:
+        # An unclosed or stray bracket explains the end-of-file error better than the parser can.
+        syntax = [d for d in syntax if not d.message.startswith("unexpected end of file")]
+    diagnostics.extend(syntax)
+    if diagnostics and any(d.severity is Severity.ERROR for d in diagnostics):
+        return ParseResult(source, None, _sorted(diagnostics))
+    from parallax_dsl.syntax.builder import AstBuilder
+
+    builder = AstBuilder(path, _interpolation_parser(path, diagnostics))
+    module: ast.Module = builder.transform(tree)
+    diagnostics.extend(builder.diagnostics)
+    if not module.patterns and not module.tests and not module.imports:
+        diagnostics.append(
+            Diagnostic(
+                "PLX009",
+                "empty-file",
+                Severity.WARNING,
+                "this file declares no pattern, test or import",
+                Span(path, 1, 1, 1, 1, 0, 0),
+                help="start with `pattern Name { … }`; see docs/language.md",
+            )
+        )
+    return ParseResult(source, module, _sorted(diagnostics))
+
+
+def parse_expression(text: str, path: str = "<expr>") -> ast.Expr:
+    """Parse a single expression (used for interpolations, the REPL-style API and tests)."""
+    from parallax_dsl.syntax.builder import AstBuilder
+
+    recovery = _Recovery(text, path)
+    tree = plx_parser().parse(text, start="expr", on_error=recovery.on_error)
+    if recovery.diagnostics:
+        raise PlxSyntaxError(recovery.diagnostics)
+    builder = AstBuilder(path, _interpolation_parser(path, recovery.diagnostics))
+    expr: ast.Expr = builder.transform(tree)
+    if builder.diagnostics:
+        raise PlxSyntaxError(builder.diagnostics)
+    return expr
+
+
+def _sorted(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    return sorted(diagnostics, key=lambda d: d.sort_key())
+
+
+def _interpolation_parser(path: str, sink: list[Diagnostic]) -> Any:
+    """A callback parsing the text inside `${…}`, with spans shifted to where it sits in the file."""
+
+    def parse_inner(text: str, line: int, column: int, pos: int) -> ast.Expr | None:
+        from parallax_dsl.syntax.builder import AstBuilder
+
+        # Pad so that Lark's line/column numbers land where the text really is (strings are single-line).
+        padded = "\n" * (line - 1) + " " * (column - 1) + text
+        shift = pos - (line - 1) - (column - 1)
+        if not text.strip():
+            sink.append(
+                Diagnostic(
+                    "PLX001",
+                    "invalid-syntax",
+                    Severity.ERROR,
+                    "empty interpolation `${}`",
+                    Span(path, line, column - 2, line, column + 1, pos - 2, pos + 1),
+                    help="put an expression inside, e.g. `${input.task}`",
+                )
+            )
+            return None
+        recovery = _Recovery(padded, path, pos_shift=shift)
+        try:
+            tree = plx_parser().parse(padded, start="expr", on_error=recovery.on_error)
+        except Exception as exc:
+            recovery.final_failure(exc)
+            tree = None
+        if recovery.diagnostics or tree is None:
+            sink.extend(recovery.diagnostics)
+            return None
+        builder = AstBuilder(path, parse_inner)
+        expr: ast.Expr = builder.transform(tree)
+        sink.extend(builder.diagnostics)
+        return _shift_expr(expr, shift)
+
+    return parse_inner
+
+
+def _shift_expr(expr: ast.Expr, shift: int) -> ast.Expr:
+    """Offsets spans' character positions (line and column are already right thanks to padding)."""
+    if shift == 0:
+        return expr
+    import dataclasses
+
+    def fix(node: Any) -> Any:
+        if isinstance(node, Span):
+            return dataclasses.replace(node, start_pos=node.start_pos + shift, end_pos=node.end_pos + shift)
+        if isinstance(node, tuple):
+            return tuple(fix(n) for n in node)
+        if dataclasses.is_dataclass(node) and not isinstance(node, type):
+            changes = {f.name: fix(getattr(node, f.name)) for f in dataclasses.fields(node)}
+            return dataclasses.replace(node, **changes)
+        return node
+
+    shifted: ast.Expr = fix(expr)
+    return shifted
+
+
+class _Recovery:
+    """Lark `on_error` handler: reports an error, then resynchronises at the next statement or `}`."""
+
+    def __init__(self, text: str, path: str, pos_shift: int = 0) -> None:
+        self.text = text
+        self.path = path
+        self.pos_shift = pos_shift
+        self.diagnostics: list[Diagnostic] = []
+        self.suppress_until = -1
+        self.sync_at = -1
+        self.errors = 0
+
+    def _report(self, diagnostic: Diagnostic, at: int) -> None:
+        if at < self.suppress_until:
+            return
+        self.errors += 1
+        if self.errors > 50:
+            return
+        if self.pos_shift:
+            import dataclasses
+
+            span = diagnostic.span
+            diagnostic = dataclasses.replace(
+                diagnostic,
+                span=dataclasses.replace(
+                    span, start_pos=span.start_pos + self.pos_shift, end_pos=span.end_pos + self.pos_shift
+                ),
+            )
+        self.diagnostics.append(diagnostic)
+        match = _SYNC_LINE.search(self.text, at)
+        self.suppress_until = match.start() + 1 if match else len(self.text) + 1
+        self.sync_at = match.start(1) if match else -1
+
+    def on_error(self, error: Any) -> bool:
+        from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
+        if self.errors > 200:
+            return False
+        if isinstance(error, UnexpectedCharacters):
+            diagnostic, skip_to = messages.unexpected_characters(self.text, self.path, error)
+            self._report(diagnostic, error.pos_in_stream)
+            state = error.interactive_parser.lexer_thread.state if error.interactive_parser else None
+            if state is not None and skip_to > state.line_ctr.char_pos:
+                state.line_ctr.feed(self.text[state.line_ctr.char_pos : skip_to])
+            return True
+        if isinstance(error, UnexpectedEOF):
+            self._report(messages.unexpected_eof(self.text, self.path, error.expected), len(self.text))
+            return False
+        if isinstance(error, UnexpectedToken):
+            token = error.token
+            if token.type == "$END":
+                self._report(messages.unexpected_eof(self.text, self.path, error.expected), len(self.text))
+                return False
+            start = token.start_pos or 0
+            at_sync_point = token.type in SYNC_TOKENS and start == self.sync_at
+            if not at_sync_point:
+                self._report(messages.unexpected_token(self.text, self.path, error), start)
+            if token.type in SYNC_TOKENS:
+                self._resync(error.interactive_parser, token)
+            return True
+        return False
+
+    def _resync(self, interactive: Any, token: Any) -> None:
+        """Pop parser states until one accepts `token`, then feed it: parsing resumes at that statement."""
+        state = interactive.parser_state
+        table = state.parse_conf.parse_table.states
+        while len(state.state_stack) > 1 and token.type not in table[state.state_stack[-1]]:
+            state.state_stack.pop()
+            if state.value_stack:
+                state.value_stack.pop()
+        if token.type in table[state.state_stack[-1]]:
+            try:
+                interactive.feed_token(token)
+            except Exception:
+                return
+
+    def final_failure(self, exc: BaseException) -> None:
+        from lark.exceptions import UnexpectedInput
+
+        if self.diagnostics:
+            return  # the reported errors explain the failure
+        if isinstance(exc, UnexpectedInput):
+            self._report(messages.unexpected_eof(self.text, self.path, set()), len(self.text))
+            return
+        self.diagnostics.append(
+            Diagnostic(
+                "PLX001",
+                "invalid-syntax",
+                Severity.ERROR,
+                f"this file could not be parsed ({type(exc).__name__})",
+                Span(self.path, 1, 1, 1, 2, 0, 1),
+            )
+        )
+
+
+__all__ = ["Label", "ParseResult", "PlxSyntaxError", "parse", "parse_expression", "parse_source"]
