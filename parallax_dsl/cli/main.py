@@ -11,6 +11,7 @@ import click
 _COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("parallax_dsl.cli.check_cmd", "check"),
     "license": ("parallax_dsl.cli.license_cmd", "license_group"),
+    "rule": ("parallax_dsl.cli.rule_cmd", "rule"),
 }
 
 

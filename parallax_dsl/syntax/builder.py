@@ -71,9 +71,7 @@ class AstBuilder(Transformer_NonRecursive[Token, Any]):
     def span(self, meta: Meta) -> Span:
         if getattr(meta, "empty", True):
             return Span(self.path, 1, 1, 1, 1, 0, 0)
-        return Span(
-            self.path, meta.line, meta.column, meta.end_line, meta.end_column, meta.start_pos, meta.end_pos
-        )
+        return Span(self.path, meta.line, meta.column, meta.end_line, meta.end_column, meta.start_pos, meta.end_pos)
 
     def tspan(self, token: Token) -> Span:
         return Span(
@@ -107,9 +105,7 @@ class AstBuilder(Transformer_NonRecursive[Token, Any]):
         inputs = tuple(i for i in items if isinstance(i, ast.InputDecl))
         agents = tuple(i for i in items if isinstance(i, ast.AgentsDecl))
         body = tuple(
-            i
-            for i in items
-            if not isinstance(i, ast.Setting | ast.PolicyClause | ast.InputDecl | ast.AgentsDecl)
+            i for i in items if not isinstance(i, ast.Setting | ast.PolicyClause | ast.InputDecl | ast.AgentsDecl)
         )
         return ast.PatternDecl(
             str(name),
@@ -140,9 +136,7 @@ class AstBuilder(Transformer_NonRecursive[Token, Any]):
 
     def input_field(self, meta: Meta, children: list[Any]) -> ast.InputField:
         name, type_expr, *rest = children
-        return ast.InputField(
-            str(name), self.tspan(name), type_expr, rest[0] if rest else None, self.span(meta)
-        )
+        return ast.InputField(str(name), self.tspan(name), type_expr, rest[0] if rest else None, self.span(meta))
 
     def type_expr(self, meta: Meta, children: list[Any]) -> ast.TypeExpr:
         name, *args = children
@@ -317,9 +311,7 @@ class AstBuilder(Transformer_NonRecursive[Token, Any]):
 
     def match_arm(self, meta: Meta, children: list[Any]) -> ast.MatchStmtArm:
         pattern, body = children
-        return ast.MatchStmtArm(
-            None if isinstance(pattern, _Else) else pattern, self._body(body), self.span(meta)
-        )
+        return ast.MatchStmtArm(None if isinstance(pattern, _Else) else pattern, self._body(body), self.span(meta))
 
     def if_stmt(self, meta: Meta, children: list[Any]) -> ast.IfStmt:
         *pairs, otherwise = children
@@ -413,9 +405,7 @@ class AstBuilder(Transformer_NonRecursive[Token, Any]):
         pattern, value = children
         return ast.MatchExprArm(None if isinstance(pattern, _Else) else pattern, value, self.span(meta))
 
-    def _binary(
-        self, meta: Meta, op: ast.BinaryOp, left: ast.Expr, right: ast.Expr, op_span: Span
-    ) -> ast.Binary:
+    def _binary(self, meta: Meta, op: ast.BinaryOp, left: ast.Expr, right: ast.Expr, op_span: Span) -> ast.Binary:
         return ast.Binary(op, left, right, op_span, self.span(meta))
 
     def _between(self, left: ast.Expr, right: ast.Expr) -> Span:

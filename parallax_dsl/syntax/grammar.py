@@ -50,6 +50,6 @@ def plx_parser() -> Lark:
         "start": list(START_RULES),
     }
     try:
-        return Lark(text, cache=_cache_path(text), **options)  # type: ignore[arg-type]
+        return Lark(text, cache=_cache_path(text), **options)
     except OSError:
-        return Lark(text, **options)  # type: ignore[arg-type]
+        return Lark(text, **options)

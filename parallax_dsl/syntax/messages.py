@@ -98,9 +98,7 @@ def describe_expected(expected: Iterable[str]) -> str:
         phrases.append("an expression")
     if len(names & _STATEMENT_START) >= 5:
         names -= _STATEMENT_START | {"MATCH", "IF"}
-        phrases.append(
-            "a statement (let, fanout, step, race, use, uncertain, match, if, output, escalate, fail)"
-        )
+        phrases.append("a statement (let, fanout, step, race, use, uncertain, match, if, output, escalate, fail)")
     if len(names & _STEP_CLAUSES) >= 4:
         names -= _STEP_CLAUSES
         phrases.append("a step clause (timeout, retries, verify, policy, for … in)")
@@ -231,9 +229,7 @@ def unexpected_characters(text: str, path: str, error: Any) -> tuple[Diagnostic,
     for operator, hint in sorted(_PRISM_OPERATORS.items(), key=lambda kv: -len(kv[0])):
         if text.startswith(operator, pos):
             return (
-                _syntax(
-                    f"`{operator}` is a Prism operator; .plx spells it with a word", span(len(operator)), hint
-                ),
+                _syntax(f"`{operator}` is a Prism operator; .plx spells it with a word", span(len(operator)), hint),
                 pos + len(operator),
             )
     for symbol, (message, hint) in _SYMBOL_HINTS.items():
@@ -241,9 +237,7 @@ def unexpected_characters(text: str, path: str, error: Any) -> tuple[Diagnostic,
             return _syntax(message, span(len(symbol)), hint), pos + len(symbol)
     if char and not char.isprintable():
         shown = f"U+{ord(char):04X}"
-        return _syntax(
-            f"unexpected character {shown}", span(1), "remove it; .plx files are plain text"
-        ), pos + 1
+        return _syntax(f"unexpected character {shown}", span(1), "remove it; .plx files are plain text"), pos + 1
     allowed = getattr(error, "allowed", None) or set()
     tail = f"; expected {describe_expected(allowed)}" if allowed else ""
     return _syntax(f"unexpected character `{char}`{tail}", span(1)), pos + 1
@@ -268,11 +262,7 @@ def scan_structure(text: str, path: str, max_nesting: int) -> list[Diagnostic]:
         return Span(path, line, column, line, column + 1, pos, pos + 1)
 
     def brackets(message: str, pos: int, help: str, labels: tuple[Label, ...] = ()) -> list[Diagnostic]:
-        return [
-            Diagnostic(
-                "PLX003", "unbalanced-brackets", Severity.ERROR, message, at(pos), labels=labels, help=help
-            )
-        ]
+        return [Diagnostic("PLX003", "unbalanced-brackets", Severity.ERROR, message, at(pos), labels=labels, help=help)]
 
     i = 0
     n = len(text)
@@ -317,9 +307,7 @@ def scan_structure(text: str, path: str, max_nesting: int) -> list[Diagnostic]:
                 (Label(at(opos), "opened here"),),
             )
         else:
-            return brackets(
-                f"`{ch}` closes nothing", i, "remove it, or add the opening bracket it belongs to"
-            )
+            return brackets(f"`{ch}` closes nothing", i, "remove it, or add the opening bracket it belongs to")
         i += 1
     if stack:
         opener, opos = stack[-1]

@@ -232,7 +232,7 @@ class _Recovery:
             return False
         if isinstance(error, UnexpectedCharacters):
             diagnostic, skip_to = messages.unexpected_characters(self.text, self.path, error)
-            self._report(diagnostic, error.pos_in_stream)
+            self._report(diagnostic, error.pos_in_stream or 0)
             state = error.interactive_parser.lexer_thread.state if error.interactive_parser else None
             if state is not None and skip_to > state.line_ctr.char_pos:
                 state.line_ctr.feed(self.text[state.line_ctr.char_pos : skip_to])

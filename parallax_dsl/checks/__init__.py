@@ -1,0 +1,1 @@
+"""Checking files and folders: loading, imports, the rule registry, suppressions and selection."""
