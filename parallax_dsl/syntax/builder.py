@@ -237,7 +237,7 @@ class AstBuilder(Transformer_NonRecursive[Token, Any]):
 
     def verify_clause(self, meta: Meta, children: list[Any]) -> ast.VerifyClause:
         kind, target, *options = children
-        if _is_token(target, "STRING"):
+        if _is_token(target, "STRING", "RAW_STRING"):
             target = self.string_token(target)
         return ast.VerifyClause(str(kind), self.tspan(kind), target, tuple(options), self.span(meta))
 
@@ -487,6 +487,9 @@ class AstBuilder(Transformer_NonRecursive[Token, Any]):
     def string(self, meta: Meta, children: list[Any]) -> ast.String:
         return self.string_token(children[0])
 
+    def raw_string(self, meta: Meta, children: list[Any]) -> ast.String:
+        return self.string_token(children[0])
+
     def true(self, meta: Meta, children: list[Any]) -> ast.Bool:
         return ast.Bool(True, self.span(meta))
 
@@ -529,8 +532,10 @@ class AstBuilder(Transformer_NonRecursive[Token, Any]):
     # ------------------------------------------------------------ strings
     def string_token(self, token: Token) -> ast.String:
         """Decode escapes and split `${…}` interpolations into parsed expressions."""
-        raw = str(token)[1:-1]
         span = self.tspan(token)
+        if token.type == "RAW_STRING":
+            return ast.String((str(token)[2:-1],), span)
+        raw = str(token)[1:-1]
         parts: list[str | ast.Expr] = []
         text: list[str] = []
         i = 0
@@ -552,7 +557,8 @@ class AstBuilder(Transformer_NonRecursive[Token, Any]):
                     "invalid-escape",
                     f"unknown escape sequence `\\{nxt}` in a string",
                     Span(self.path, line, column + i, line, column + i + 2, pos + i, pos + i + 2),
-                    help="valid escapes are \\n \\t \\r \\\\ \\\" \\' \\$ \\0 and \\uXXXX",
+                    help="valid escapes are \\n \\t \\r \\\\ \\\" \\' \\$ \\0 and \\uXXXX;"
+                    ' for a regular expression write a raw string: r"(\\d+) passed"',
                 )
                 text.append(nxt)
                 i += 2

@@ -5,8 +5,9 @@ from __future__ import annotations
 import functools
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from lark import Lark
@@ -50,6 +51,69 @@ def plx_parser() -> Lark:
         "start": list(START_RULES),
     }
     try:
-        return Lark(text, cache=_cache_path(text), **options)
+        parser = Lark(text, cache=_cache_path(text), **options)
     except OSError:
-        return Lark(text, **options)
+        parser = Lark(text, **options)
+    _install_soft_keywords(parser)
+    return parser
+
+
+def _install_soft_keywords(parser: Lark) -> None:
+    """Make keywords "soft": a keyword-like word is a plain name wherever the keyword cannot continue the parse.
+
+    LALR merges states, so the contextual lexer alone would treat `timeout` as a keyword after any expression
+    (because some step clause may follow an expression there), breaking `{ a: 1  timeout: 2 }` or an agent
+    group's `timeout 30s` setting. Simulating the parse table for the few ambiguous words fixes that exactly.
+    """
+    frontend = parser.parser
+    soft = frozenset(
+        t.name
+        for t in parser.terminals
+        if (t.pattern.type == "str" and t.pattern.value.isidentifier() and t.name != "NAME")
+        or t.name in ("ANSWER_OPTION", "VERIFY_OPTION")
+    )
+    frontend.lexer = SoftKeywordLexer(frontend.lexer, soft)
+
+
+def _accepts(states: Any, state_stack: list[Any], token_type: str) -> bool:
+    """Whether the parser, in exactly this stack, can shift `token_type` after its reductions."""
+    stack = list(state_stack)
+    while True:
+        action = states[stack[-1]].get(token_type)
+        if action is None:
+            return False
+        kind, argument = action
+        if kind.name == "Shift":
+            return True
+        size = len(argument.expansion)
+        if size:
+            del stack[-size:]
+        goto = states[stack[-1]].get(argument.origin.name)
+        if goto is None:
+            return False
+        stack.append(goto[1])
+
+
+class SoftKeywordLexer:
+    """Wraps Lark's contextual lexer; turns a keyword token back into NAME where only a name can be parsed."""
+
+    def __init__(self, inner: Any, soft_keywords: frozenset[str]) -> None:
+        self.inner = inner
+        self.soft_keywords = soft_keywords
+
+    def lex(self, lexer_state: Any, parser_state: Any) -> Iterator[Any]:
+        soft = self.soft_keywords
+        for token in self.inner.lex(lexer_state, parser_state):
+            if token.type in soft and parser_state is not None:
+                states = parser_state.parse_conf.states
+                stack = parser_state.state_stack
+                if (
+                    "NAME" in states[stack[-1]]
+                    and not _accepts(states, stack, token.type)
+                    and _accepts(states, stack, "NAME")
+                ):
+                    token.type = "NAME"
+            yield token
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
