@@ -106,8 +106,7 @@ def install(key: str) -> None:
     info = enterprise_info(checked.payload, key_fingerprint=fingerprint(key))
     validity = f"valid until {format_date(info.valid_until)}" if info.valid_until else "perpetual"
     click.echo(
-        f"Installed {info.edition} licence for {info.org} ({validity}, key {info.key_fingerprint}).\n"
-        f"Key file: {path}"
+        f"Installed {info.edition} licence for {info.org} ({validity}, key {info.key_fingerprint}).\nKey file: {path}"
     )
     if _env_key_set():
         click.echo(f"note: ${LICENSE_KEY_ENV} is set and takes precedence over the installed key", err=True)

@@ -97,15 +97,11 @@ def find_license_key(
                     return FoundKey(secret, f"{LICENSE_FILE_ENV} {mounted}"), tuple(warnings)
                 warnings.append(f"{LICENSE_FILE_ENV} points to {mounted}, which does not exist")
         else:
-            warnings.append(
-                f"{LICENSE_FILE_ENV} is only read inside Kubernetes ({KUBERNETES_ENV} set); ignoring it"
-            )
+            warnings.append(f"{LICENSE_FILE_ENV} is only read inside Kubernetes ({KUBERNETES_ENV} set); ignoring it")
     return None, tuple(warnings)
 
 
-def check_license_key(
-    key: str, *, env: Mapping[str, str] | None = None, now: datetime | None = None
-) -> KeyCheck:
+def check_license_key(key: str, *, env: Mapping[str, str] | None = None, now: datetime | None = None) -> KeyCheck:
     """Check one key completely: format, legacy prefix, signature, claims and expiry. Never raises.
 
     The public key is `PARALLAX_LICENSE_PUBLIC_KEY` when set, else the upstream's embedded key.
@@ -150,9 +146,7 @@ def detect_license(
     checked = check_license_key(found.key, env=env, now=now)
     print_id = fingerprint(found.key)
     if isinstance(checked, VerifiedKey):
-        return enterprise_info(
-            checked.payload, source=found.source, key_fingerprint=print_id, warnings=warnings
-        )
+        return enterprise_info(checked.payload, source=found.source, key_fingerprint=print_id, warnings=warnings)
 
     if checked.reason == REASON_BAD_PUBLIC_KEY and env.get(PUBLIC_KEY_ENV, "").strip():
         hint = f"{PUBLIC_KEY_ENV} is set but is not an Ed25519 public key in base64 SPKI DER form"

@@ -96,9 +96,7 @@ def _config_max_agents(path: Path, warnings: list[str]) -> int | None:
         return None
     if _positive_int(value):
         return value
-    warnings.append(
-        f"{path}: [license] max_agents = {_short(repr(value))} is not a positive integer; ignoring it"
-    )
+    warnings.append(f"{path}: [license] max_agents = {_short(repr(value))} is not a positive integer; ignoring it")
     return None
 
 

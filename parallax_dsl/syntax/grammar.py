@@ -6,6 +6,7 @@ import functools
 import os
 import tempfile
 from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,10 @@ if TYPE_CHECKING:
 
 GRAMMAR_PATH = Path(__file__).resolve().parent.parent / "grammar" / "plx.lark"
 START_RULES = ("start", "expr")
+
+# Positions where error recovery wants a keyword read as a keyword even if the broken parse state would take a
+# name there (so `output` after an unfinished `let x =` restarts a statement). word → terminal type.
+FORCED_KEYWORDS: ContextVar[dict[int, str] | None] = ContextVar("plx_forced_keywords", default=None)
 
 
 def _cache_path(grammar_text: str) -> str:
@@ -103,8 +108,11 @@ class SoftKeywordLexer:
 
     def lex(self, lexer_state: Any, parser_state: Any) -> Iterator[Any]:
         soft = self.soft_keywords
+        forced = FORCED_KEYWORDS.get()
         for token in self.inner.lex(lexer_state, parser_state):
-            if token.type in soft and parser_state is not None:
+            if forced and token.start_pos in forced:
+                token.type = forced[token.start_pos]
+            elif token.type in soft and parser_state is not None:
                 states = parser_state.parse_conf.states
                 stack = parser_state.state_stack
                 if (

@@ -94,7 +94,7 @@ def describe_expected(expected: Iterable[str]) -> str:
     names = set(expected)
     phrases: list[str] = []
     if len(names & _EXPRESSION_START) >= 5:
-        names -= _EXPRESSION_START | {"MINUS", "IF", "MATCH", "LBRACE", "DURATION", "ADD_OP"}
+        names -= _EXPRESSION_START | {"MINUS", "IF", "MATCH", "LBRACE", "DURATION", "ADD_OP", "RAW_STRING"}
         phrases.append("an expression")
     if len(names & _STATEMENT_START) >= 5:
         names -= _STATEMENT_START | {"MATCH", "IF"}

@@ -9,7 +9,7 @@ from typing import Any
 from parallax_dsl import ast
 from parallax_dsl.diagnostics.model import Diagnostic, Label, Severity, SourceFile, Span
 from parallax_dsl.syntax import messages
-from parallax_dsl.syntax.grammar import plx_parser
+from parallax_dsl.syntax.grammar import FORCED_KEYWORDS, plx_parser
 
 MAX_NESTING = 200
 # Lines that start with one of these words (or `}`) begin a new statement or item: recovery resumes there.
@@ -86,13 +86,16 @@ def parse_source(text: str, path: str = "<input>") -> ParseResult:
     recovery = _Recovery(text, path)
     tree: Any = None
     try:
-        tree = plx_parser().parse(text, start="start", on_error=recovery.on_error)
-    except Exception as exc:
+        tree = recovery.run("start")
+    except Exception as exc:  # any parser failure becomes a diagnostic
         recovery.final_failure(exc)
     syntax = recovery.diagnostics
-    if structural:
-        # An unclosed or stray bracket explains the end-of-file error better than the parser can.
-        syntax = [d for d in syntax if not d.message.startswith("unexpected end of file")]
+    for problem in structural:
+        # A bracket problem explains the errors at and after it better than the parser can.
+        if problem.message.endswith("never closed"):
+            syntax = [d for d in syntax if not d.message.startswith("unexpected end of file")]
+        else:
+            syntax = [d for d in syntax if d.span.start_pos < problem.span.start_pos]
     diagnostics.extend(syntax)
     if diagnostics and any(d.severity is Severity.ERROR for d in diagnostics):
         return ParseResult(source, None, _sorted(diagnostics))
@@ -120,7 +123,7 @@ def parse_expression(text: str, path: str = "<expr>") -> ast.Expr:
     from parallax_dsl.syntax.builder import AstBuilder
 
     recovery = _Recovery(text, path)
-    tree = plx_parser().parse(text, start="expr", on_error=recovery.on_error)
+    tree = recovery.run("expr")
     if recovery.diagnostics:
         raise PlxSyntaxError(recovery.diagnostics)
     builder = AstBuilder(path, _interpolation_parser(path, recovery.diagnostics))
@@ -157,7 +160,7 @@ def _interpolation_parser(path: str, sink: list[Diagnostic]) -> Any:
             return None
         recovery = _Recovery(padded, path, pos_shift=shift)
         try:
-            tree = plx_parser().parse(padded, start="expr", on_error=recovery.on_error)
+            tree = recovery.run("expr")
         except Exception as exc:
             recovery.final_failure(exc)
             tree = None
@@ -203,6 +206,15 @@ class _Recovery:
         self.suppress_until = -1
         self.sync_at = -1
         self.errors = 0
+        self.forced: dict[int, str] = {}
+
+    def run(self, start: str) -> Any:
+        """Parse `self.text` from rule `start` with this recovery installed."""
+        token = FORCED_KEYWORDS.set(self.forced)
+        try:
+            return plx_parser().parse(self.text, start=start, on_error=self.on_error)
+        finally:
+            FORCED_KEYWORDS.reset(token)
 
     def _report(self, diagnostic: Diagnostic, at: int) -> None:
         if at < self.suppress_until:
@@ -221,9 +233,24 @@ class _Recovery:
                 ),
             )
         self.diagnostics.append(diagnostic)
+        self._arm_sync(at)
+
+    def _arm_sync(self, at: int) -> None:
+        """Find the next line that starts a statement after `at`: errors before it are cascades."""
         match = _SYNC_LINE.search(self.text, at)
         self.suppress_until = match.start() + 1 if match else len(self.text) + 1
         self.sync_at = match.start(1) if match else -1
+        if match and match.group(1) != "}":
+            self.forced[self.sync_at] = match.group(1).upper()
+
+    def _skip_to_sync(self, interactive: Any) -> None:
+        """Panic mode: jump the lexer to the start of the next statement line after an error."""
+        if interactive is None or self.sync_at < 0:
+            return
+        state = interactive.lexer_thread.state
+        position = state.line_ctr.char_pos
+        if self.sync_at > position:
+            state.line_ctr.feed(self.text[position : self.sync_at])
 
     def on_error(self, error: Any) -> bool:
         from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
@@ -236,6 +263,7 @@ class _Recovery:
             state = error.interactive_parser.lexer_thread.state if error.interactive_parser else None
             if state is not None and skip_to > state.line_ctr.char_pos:
                 state.line_ctr.feed(self.text[state.line_ctr.char_pos : skip_to])
+            self._skip_to_sync(error.interactive_parser)
             return True
         if isinstance(error, UnexpectedEOF):
             self._report(messages.unexpected_eof(self.text, self.path, error.expected), len(self.text))
@@ -249,12 +277,16 @@ class _Recovery:
             at_sync_point = token.type in SYNC_TOKENS and start == self.sync_at
             if not at_sync_point:
                 self._report(messages.unexpected_token(self.text, self.path, error), start)
+            if token.type in SYNC_TOKENS and self._resync(error.interactive_parser, token):
+                return True
             if token.type in SYNC_TOKENS:
-                self._resync(error.interactive_parser, token)
+                # Nothing open can take this statement here: look for the next one.
+                self._arm_sync(token.end_pos or start + 1)
+            self._skip_to_sync(error.interactive_parser)
             return True
         return False
 
-    def _resync(self, interactive: Any, token: Any) -> None:
+    def _resync(self, interactive: Any, token: Any) -> bool:
         """Pop parser states until one accepts `token`, then feed it: parsing resumes at that statement."""
         state = interactive.parser_state
         table = state.parse_conf.parse_table.states
@@ -262,11 +294,13 @@ class _Recovery:
             state.state_stack.pop()
             if state.value_stack:
                 state.value_stack.pop()
-        if token.type in table[state.state_stack[-1]]:
-            try:
-                interactive.feed_token(token)
-            except Exception:
-                return
+        if token.type not in table[state.state_stack[-1]]:
+            return False
+        try:
+            interactive.feed_token(token)
+        except Exception:  # recovery is best effort
+            return False
+        return True
 
     def final_failure(self, exc: BaseException) -> None:
         from lark.exceptions import UnexpectedInput

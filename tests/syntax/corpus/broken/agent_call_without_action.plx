@@ -1,0 +1,5 @@
+pattern Broken {
+  agents experts { capabilities ["x"] }
+  fanout answers = experts(task: "t")
+  output answers
+}

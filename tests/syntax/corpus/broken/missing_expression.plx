@@ -1,0 +1,5 @@
+pattern Broken {
+  let total = 1 +
+  let other = 2
+  output total
+}

@@ -1,0 +1,3 @@
+pattern {
+  output 1
+}

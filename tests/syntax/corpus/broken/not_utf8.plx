@@ -1,0 +1,3 @@
+pattern A {
+  output "café"
+}

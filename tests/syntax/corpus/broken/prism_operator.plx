@@ -1,0 +1,4 @@
+pattern Broken {
+  let x = 42 ~> 0.9
+  output x
+}

@@ -1,0 +1,4 @@
+pattern Broken {
+  output 1
+}
+}

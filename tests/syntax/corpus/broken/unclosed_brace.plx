@@ -1,0 +1,4 @@
+pattern Broken {
+  input { task: string }
+  output { task: input.task
+}

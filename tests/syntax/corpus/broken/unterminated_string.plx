@@ -1,0 +1,4 @@
+pattern Broken {
+  let greeting = "hello
+  output greeting
+}

@@ -1,0 +1,37 @@
+# uncertain (default and custom bands), match and if statements with lazy steps, escalate, fail.
+pattern Branches {
+  input { task: string }
+  agents pool { capabilities ["analysis"] }
+  agents experts { capabilities ["analysis", "expert"] }
+
+  step probe = pool.assess(task: input.task)
+
+  uncertain probe {
+    high => output probe.value with confidence confidence(probe)
+    medium => {
+      fanout second = experts.assess(task: input.task)
+      let merged = synthesize(second)
+      output merged.value with confidence confidence(merged)
+    }
+    low => escalate to experts "probe was unsure"
+  }
+
+  uncertain confidence(probe) bands(high: 0.9, medium: 0.6) {
+    high => output "sure"
+    else => escalate "needs a human"
+  }
+
+  match probe.value.kind {
+    "bug" => { step fix = experts.fix(task: input.task)  output fix.value }
+    "question" => output "answered"
+    else => fail "unknown kind of task"
+  }
+
+  if confidence(probe) > 0.5 {
+    output "confident"
+  } else if confidence(probe) > 0.2 {
+    escalate to human
+  } else {
+    fail "no confidence at all"
+  }
+}

@@ -1,0 +1,4 @@
+pattern SharedHelper {
+  input { task: string }
+  output upper(input.task)
+}
