@@ -280,6 +280,7 @@ class ModuleChecker:
             problem = value_check(setting)
             if problem is not None:
                 self.error("PLX203", "invalid-setting-value", problem, setting.span, help=known[setting.name])
+                continue
             self.check_expr(setting.value, Scope(), allow_names=setting.name == "requires")
         return seen
 

@@ -164,7 +164,7 @@ def unexpected_token(text: str, path: str, error: Any) -> Diagnostic:
     value = str(token)
     if token.type == "EQUAL" and "COMPARE_OP" in expected:
         return _syntax("unexpected `=` in an expression", span, help="to compare two values write `==`")
-    if token.type == "EQUAL":
+    if token.type == "EQUAL" and "NAME" not in expected:
         return _syntax("unexpected `=`", span, help="only `let`, step and `use` declarations assign with `=`")
     if token.type == "NAME" and value in _NAME_HINTS:
         return _syntax(f"unexpected {describe_token(token)}", span, help=_NAME_HINTS[value])
@@ -177,7 +177,13 @@ def unexpected_token(text: str, path: str, error: Any) -> Diagnostic:
     if token.type == "COLON" and "EQUAL" in expected:
         return _syntax("unexpected `:`", span, help="`let` takes `=`: write `let name = value`")
     previous = _PREVIOUS_WORD.search(text, 0, token.start_pos or 0)
-    if previous is not None and previous.group(1) in _KEYWORDS_AS_NAMES and "\n" in previous.group(0):
+    after_expression = bool(expected & (_STATEMENT_START | {"ADD_OP", "MUL_OP", "COMPARE_OP"}))
+    if (
+        after_expression
+        and previous is not None
+        and previous.group(1) in _KEYWORDS_AS_NAMES
+        and "\n" in previous.group(0)
+    ):
         start = previous.start(1)
         line, column = _line_col(text, start)
         word = previous.group(1)

@@ -1,0 +1,216 @@
+"""Semantic checks: each code fires on the smallest file that shows it, with the right message and help."""
+
+from __future__ import annotations
+
+import pytest
+
+from parallax_dsl.checks.run import check_text
+from parallax_dsl.diagnostics.model import Severity
+from parallax_dsl.semantics.suggest import closest, edit_distance
+
+
+def _findings(text: str) -> list[tuple[str, str, str | None]]:
+    report = check_text(text, "t.plx")
+    return [(d.code, d.message, d.help) for d in report.diagnostics]
+
+
+def _codes(text: str) -> list[str]:
+    return [code for code, _, _ in _findings(text)]
+
+
+GOOD = """
+pattern Good {
+  input { task: string  items: list[string] = [] }
+  agents pool { capabilities ["a"] max 2 }
+  fanout answers = pool.ask(task: input.task)
+  let best_one = answers.max_by(a, a.confidence)
+  output { answer: best_one.value, n: len(input.items) } with confidence confidence(best_one)
+}
+"""
+
+
+def test_clean_pattern_has_no_findings() -> None:
+    assert _findings(GOOD) == []
+
+
+def test_undefined_name_with_did_you_mean() -> None:
+    findings = _findings(GOOD.replace("len(input.items)", "len(answres)"))
+    assert findings == [("PLX101", "undefined name `answres`", "did you mean `answers`?")]
+
+
+def test_python_booleans_suggest_plx_spelling() -> None:
+    assert _findings(GOOD.replace("n: len(input.items)", "n: True")) == [
+        ("PLX101", "undefined name `True`", "did you mean `true`?")
+    ]
+
+
+def test_unused_let_and_step_are_warnings_and_underscore_silences() -> None:
+    text = GOOD.replace("  let best_one", "  let spare = 1\n  let _kept = 2\n  let best_one")
+    report = check_text(text, "t.plx")
+    assert [(d.code, d.severity, d.message) for d in report.diagnostics] == [
+        ("PLX103", Severity.WARNING, "value `spare` is never used")
+    ]
+
+
+def test_names_are_visible_across_the_whole_block() -> None:
+    """A pattern is a DAG: a let may use a name declared below it."""
+    text = GOOD.replace("  fanout answers", "  let count = len(answers)\n  fanout answers").replace(
+        "n: len(input.items)", "n: count"
+    )
+    assert _findings(text) == []
+
+
+def test_branch_names_do_not_leak() -> None:
+    text = """
+pattern P {
+  agents pool { capabilities ["a"] }
+  step probe = pool.ask(task: 1)
+  uncertain probe {
+    high => { let inner = 1  output inner }
+    else => output inner
+  }
+}
+"""
+    assert _codes(text) == ["PLX101"]
+
+
+def test_unknown_agent_group() -> None:
+    findings = _findings(GOOD.replace("pool.ask", "poll.ask"))
+    assert ("PLX104", "no agent group named `poll`", "did you mean `pool`?") in findings
+    assert ("PLX103", "agent group `pool` is never used", findings[0][2]) in findings or any(
+        code == "PLX103" for code, _, _ in findings
+    )
+
+
+def test_unknown_input_field_and_field_of_scalar() -> None:
+    assert _findings(GOOD.replace("task: input.task", "task: input.tsak")) == [
+        ("PLX105", "the input has no field `tsak`", "did you mean `task`?")
+    ]
+    assert _codes(GOOD.replace("task: input.task", "task: input.task.title")) == ["PLX204"]
+
+
+def test_undeclared_input_block_is_open() -> None:
+    assert _findings("pattern P {\n  output input.anything.at_all\n}\n") == []
+
+
+@pytest.mark.parametrize(
+    ("declaration", "code", "message"),
+    [
+        ("x: strng", "PLX201", "unknown type `strng`"),
+        ("x: list[integer, string]", "PLX201", "`list` takes one type argument, e.g. `list[string]`"),
+        ("x: integer = 1.5", "PLX202", "the default is not a whole number"),
+        ("x: boolean = 0", "PLX202", "the default is a number, not a boolean"),
+        ("x: string = input.y", "PLX202", "an input default must be a literal value"),
+        ("x: optional[number] = null", None, None),
+        (
+            "x: map[string] = { a: 1 }",
+            "PLX202",
+            "map entry `a` does not fit `string`: the default is a number, not a string",
+        ),
+    ],
+)
+def test_input_types_and_defaults(declaration: str, code: str | None, message: str | None) -> None:
+    findings = _findings(f"pattern P {{\n  input {{ {declaration} }}\n  output input.x\n}}\n")
+    assert [(c, m) for c, m, _ in findings] == ([] if code is None else [(code, message)])
+
+
+@pytest.mark.parametrize(
+    ("settings", "code"),
+    [
+        ('versoin "1"', "PLX106"),
+        ("version 1", "PLX203"),
+        ("tags [1]", "PLX203"),
+        ("requires accuracy > 1", "PLX203"),
+        ('backend "spark"', "PLX203"),
+        ('version "1"\n  version "2"', "PLX102"),
+    ],
+)
+def test_pattern_settings(settings: str, code: str) -> None:
+    assert _codes(f"pattern P {{\n  {settings}\n  output 1\n}}\n") == [code]
+
+
+def test_min_above_max_names_both_values() -> None:
+    findings = _findings(GOOD.replace("max 2", "min 4 max 2"))
+    assert findings[0][:2] == ("PLX207", "agent group `pool` needs at least 4 agents but uses at most 2")
+
+
+def test_unknown_group_setting_suggests() -> None:
+    assert _findings(GOOD.replace("max 2", 'capabilites ["b"]'))[0] == (
+        "PLX106",
+        "unknown agent group setting `capabilites`",
+        "did you mean `capabilities`?",
+    )
+
+
+def test_functions_macros_and_arity() -> None:
+    assert _codes(GOOD.replace("len(input.items)", "length(input.items)")) == ["PLX109"]
+    assert _codes(GOOD.replace("len(input.items)", "len(input.items, 2)")) == ["PLX205"]
+    assert _codes(GOOD.replace("answers.max_by(a, a.confidence)", "answers.max_by(a.confidence)")) == [
+        "PLX206",
+        "PLX101",
+    ]
+    assert _findings(GOOD.replace("max_by", "maxby"))[0][2] == "did you mean `max_by`?"
+
+
+def test_macro_binders_are_scoped_to_their_expression() -> None:
+    text = GOOD.replace("n: len(input.items)", "n: len(input.items.filter(i, i != a))")
+    assert _findings(text)[0][:2] == ("PLX101", "undefined name `a`")
+
+
+def test_use_checks_pattern_and_inputs() -> None:
+    text = """
+pattern Outer {
+  input { task: string }
+  use inner = Inner(tsk: input.task)
+  use std = stdlib.SimpleConsensus(task: input.task)
+  use typo = SimpleConsensos(task: input.task)
+  output [inner, std, typo]
+}
+pattern Inner {
+  input { task: string }
+  output input.task
+}
+"""
+    findings = _findings(text)
+    assert ("PLX105", "pattern `Inner` has no input `tsk`", "did you mean `task`?") in findings
+    assert ("PLX107", "no pattern named `SimpleConsensos`", "did you mean `SimpleConsensus`?") in findings
+    assert len(findings) == 2
+
+
+def test_uncertain_needs_every_band_and_valid_bounds() -> None:
+    base = "pattern P {{\n  let c = 0.5\n  uncertain c {bands}{{\n{arms}\n  }}\n}}\n"
+    assert _codes(base.format(bands="", arms="high => output 1\n medium => output 2")) == ["PLX110"]
+    assert _codes(base.format(bands="", arms="high => output 1\n else => output 2")) == []
+    assert _codes(base.format(bands="bands(high: 1.5) ", arms="else => output 2")) == ["PLX203"]
+    assert _codes(base.format(bands="", arms="hihg => output 1\n else => output 2")) == ["PLX110"]
+
+
+def test_missing_output() -> None:
+    assert _findings("pattern P {\n  let x = 1\n}\n")[0][:2] == ("PLX208", "pattern `P` never produces an output")
+
+
+def test_tests_must_name_a_known_pattern() -> None:
+    text = GOOD + 'test "t" for Goood {\n  expect output.answer == 1\n}\n'
+    assert _findings(text) == [("PLX107", "no pattern named `Goood` to test", "did you mean `Good`?")]
+
+
+def test_test_scope_names() -> None:
+    text = (
+        GOOD
+        + 'test "t" for Good {\n  expect calls == 1 and branch == null and error == null\n  expect outptu == 1\n}\n'
+    )
+    assert _findings(text)[0][:2] == ("PLX101", "undefined name `outptu`")
+
+
+def test_suppression_comment_on_the_line_or_the_line_above() -> None:
+    text = GOOD.replace(
+        "  let best_one", "  # plx: ignore[PLX103]\n  let spare = 1\n  let other = 2  # plx: ignore\n  let best_one"
+    )
+    assert _findings(text) == []
+
+
+def test_suggestions_are_bounded() -> None:
+    assert edit_distance("analsis", "analysis") == 1
+    assert edit_distance("ab", "ba") == 1
+    assert closest("x", ["analysis"]) is None
+    assert closest("reviwe", ["review", "reviews"]) == "review"
