@@ -15,9 +15,10 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 def display_path(path: Path) -> str:
     """A path as the user should see it: relative to the working directory when inside it."""
     try:
-        return os.path.relpath(path)
+        relative = os.path.relpath(path)
     except ValueError:
         return str(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 def expand_paths(paths: list[str]) -> tuple[list[Path], list[str]]:

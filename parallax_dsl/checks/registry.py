@@ -270,6 +270,42 @@ _RULES = [
         "pattern A {\n  let x = 1\n}",
         "Add `output { … } with confidence …`.",
     ),
+    Rule(
+        "PLX301",
+        "dependency-cycle",
+        E,
+        "Steps or values that depend on each other in a cycle.",
+        "A pattern is a DAG: a step runs when its inputs are ready, so a cycle can never start.",
+        "let a = b + 1\nlet b = a + 1",
+        "Break the cycle so that one of them no longer reads the other.",
+    ),
+    Rule(
+        "PLX302",
+        "unreachable-statement",
+        W,
+        "A branch or result statement after one that always ends the run.",
+        "Control statements run in source order and the first result ends the run; later ones are dead code.",
+        "output 1\noutput 2",
+        "Remove it, or move it before the statement that ends the run.",
+    ),
+    Rule(
+        "PLX303",
+        "missing-result",
+        W,
+        "A pattern where some runs reach the end without an output, escalation or failure.",
+        "Such a run would finish with no result; usually a branch arm forgot its `output`.",
+        'uncertain c {\n  high => output 1\n  medium => output 2\n  low => { let note = "?" }\n}',
+        "Give every arm a result, or end the pattern with an `output`.",
+    ),
+    Rule(
+        "PLX304",
+        "composition-cycle",
+        E,
+        "Patterns that `use` each other in a cycle, possibly across imported files.",
+        "Composition would recurse forever.",
+        "pattern A { use b = B()  output b }\npattern B { use a = A()  output a }",
+        "Remove one of the `use`s on the cycle.",
+    ),
 ]
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}

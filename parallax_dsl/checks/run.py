@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from parallax_dsl.ast import Module, PatternDecl, Statement, UseStmt
 from parallax_dsl.checks.loader import LoadedFile, Workspace, expand_paths
 from parallax_dsl.checks.suppress import apply_filters
-from parallax_dsl.diagnostics.model import Diagnostic, Severity, SourceFile, Span
+from parallax_dsl.diagnostics.model import Diagnostic, Label, Severity, SourceFile, Span
 from parallax_dsl.semantics.checker import CheckResult, ModuleChecker, PatternInfo
 from parallax_dsl.semantics.stdlib_names import UPSTREAM_PATTERNS
 
@@ -76,7 +77,76 @@ def check_file(workspace: Workspace, loaded: LoadedFile) -> CheckResult:
     result.diagnostics.extend(semantic.diagnostics)
     result.definitions = semantic.definitions
     result.references = semantic.references
+    if not any(d.severity is Severity.ERROR for d in result.diagnostics):
+        result.diagnostics.extend(_ir_checks(module, loaded.source.path))
+    result.diagnostics.extend(_composition_cycles(workspace, loaded))
     return result
+
+
+def _ir_checks(module: Module, path: str) -> list[Diagnostic]:
+    from parallax_dsl.ir.checks import check_pattern_ir
+    from parallax_dsl.ir.lower import lower_pattern
+
+    out: list[Diagnostic] = []
+    for pattern in module.patterns:
+        out.extend(check_pattern_ir(pattern, lower_pattern(pattern, path)))
+    return out
+
+
+def _uses(statements: tuple[Statement, ...]) -> list[UseStmt]:
+    from parallax_dsl.ir.checks import _child_blocks
+
+    found: list[UseStmt] = []
+    stack = list(statements)
+    while stack:
+        statement = stack.pop()
+        if isinstance(statement, UseStmt):
+            found.append(statement)
+        for block in _child_blocks(statement):
+            stack.extend(block)
+    return sorted(found, key=lambda u: u.span.start_pos)
+
+
+def _composition_cycles(workspace: Workspace, loaded: LoadedFile) -> list[Diagnostic]:
+    """`use` chains that lead back to the pattern they start from, across files."""
+    declared: dict[str, PatternDecl] = {}
+    for other in workspace.files.values():
+        if other.parse is not None and other.parse.module is not None:
+            for pattern in other.parse.module.patterns:
+                declared.setdefault(pattern.name, pattern)
+    if loaded.parse is None or loaded.parse.module is None:
+        return []
+    out: list[Diagnostic] = []
+    for pattern in loaded.parse.module.patterns:
+        # Depth-first search for a path of `use`s from this pattern back to itself.
+        stack: list[tuple[str, list[UseStmt]]] = [(pattern.name, [])]
+        seen: set[str] = set()
+        while stack:
+            name, path = stack.pop()
+            decl = declared.get(name)
+            if decl is None or name in seen:
+                continue
+            seen.add(name)
+            for use in _uses(decl.body):
+                target = use.target.removeprefix("stdlib.")
+                if target == pattern.name:
+                    chain = " → ".join([pattern.name, *(u.target.removeprefix("stdlib.") for u in [*path, use])])
+                    first = (path or [use])[0]
+                    out.append(
+                        Diagnostic(
+                            "PLX304",
+                            "composition-cycle",
+                            Severity.ERROR,
+                            f"pattern `{pattern.name}` uses itself: {chain}",
+                            first.target_span,
+                            labels=tuple(Label(u.target_span, "continues the cycle") for u in [*path, use][1:]),
+                            help="patterns compose as a tree: remove one of the `use`s on this cycle",
+                        )
+                    )
+                    stack.clear()
+                    break
+                stack.append((target, [*path, use]))
+    return out
 
 
 def check_paths(

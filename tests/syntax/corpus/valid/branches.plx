@@ -1,5 +1,5 @@
 # uncertain (default and custom bands), match and if statements with lazy steps, escalate, fail.
-pattern Branches {
+pattern DefaultBands {
   input { task: string }
   agents pool { capabilities ["analysis"] }
   agents experts { capabilities ["analysis", "expert"] }
@@ -15,16 +15,26 @@ pattern Branches {
     }
     low => escalate to experts "probe was unsure"
   }
+}
 
-  uncertain confidence(probe) bands(high: 0.9, medium: 0.6) {
+pattern CustomBands {
+  input { score: number }
+  uncertain input.score with confidence input.score bands(high: 0.9, medium: 0.6) {
     high => output "sure"
     else => escalate "needs a human"
   }
+}
 
+pattern MatchAndIf {
+  input { task: string }
+  agents experts { capabilities ["analysis", "expert"] }
+  step probe = experts.assess(task: input.task)
+
+  # A match whose arms do not all end the run falls through to the next statement.
   match probe.value.kind {
     "bug" => { step fix = experts.fix(task: input.task)  output fix.value }
     "question" => output "answered"
-    else => fail "unknown kind of task"
+    else => { let note = "unknown kind"  step log = experts.log(note: note)  let _logged = log }
   }
 
   if confidence(probe) > 0.5 {

@@ -1,0 +1,39 @@
+"""`compile`: checked source → CompiledFile (every pattern of a file), refusing files with errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from parallax_dsl.diagnostics.model import Diagnostic, Severity, SourceFile
+from parallax_dsl.ir import model as ir
+
+
+class CompileError(Exception):
+    """The source has errors; `.diagnostics` lists them and `.sources` holds the texts to quote."""
+
+    def __init__(self, diagnostics: list[Diagnostic], sources: dict[str, SourceFile]) -> None:
+        self.diagnostics = diagnostics
+        self.sources = sources
+        first = diagnostics[0]
+        super().__init__(f"{first.span.file}:{first.span.line}:{first.span.column}: {first.code} {first.message}")
+
+
+def compile_source(text: str | None = None, path: str | Path = "<input>") -> ir.CompiledFile:
+    """Compile a file (or `text` standing for it). Raises CompileError when any error is found."""
+    from parallax_dsl.checks.loader import Workspace
+    from parallax_dsl.checks.run import check_file
+    from parallax_dsl.ir.lower import lower_pattern
+
+    workspace = Workspace()
+    loaded = workspace.load(Path(path), text)
+    errors: list[Diagnostic] = []
+    sources: dict[str, SourceFile] = {}
+    for other in workspace.files.values():
+        sources[other.source.path] = other.source
+        result = check_file(workspace, other)
+        errors.extend(d for d in result.diagnostics if d.severity is Severity.ERROR)
+    if errors:
+        raise CompileError(sorted(errors, key=lambda d: d.sort_key()), sources)
+    assert loaded.parse is not None and loaded.parse.module is not None
+    patterns = [lower_pattern(p, loaded.source.path) for p in loaded.parse.module.patterns]
+    return ir.CompiledFile(patterns=patterns)
