@@ -1,10 +1,13 @@
-# One-command set-up: `make run` and `make test` create .venv on first use.
+# One-command set-up: `make run` and `make test` create .venv on first use; nothing else is needed.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SARIF_SCHEMA := $(VENV)/sarif-2.1.0.json
+SARIF_NPM := @microsoft/jest-sarif@1.0.0-beta.0
+EXAMPLE := examples/consensus_review.plx
 
-.PHONY: run test lint typecheck unit clean
+.PHONY: run test lint typecheck unit bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,11 +15,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The official SARIF 2.1.0 JSON Schema, taken from an npm package, for the SARIF output test.
+$(SARIF_SCHEMA):
+	@mkdir -p $(VENV)/sarif-download
+	cd $(VENV)/sarif-download && npm pack --silent $(SARIF_NPM) >/dev/null && \
+	  tar xzf *.tgz package/lib/schemas/sarif-2.1.0-rtm.5.json && \
+	  mv package/lib/schemas/sarif-2.1.0-rtm.5.json ../sarif-2.1.0.json
+	rm -rf $(VENV)/sarif-download
+
 run: $(STAMP)
 	@echo "== plxc check examples/"
-	$(BIN)/plxc check examples/
-	@echo "== plxc check --format concise examples/consensus_review.plx"
-	$(BIN)/plxc check --format concise examples/consensus_review.plx
+	@$(BIN)/plxc check examples/
+	@echo "== plxc compile $(EXAMPLE) (first lines)"
+	@$(BIN)/plxc compile $(EXAMPLE) | head -n 24
+	@echo "== plxc graph $(EXAMPLE)"
+	@$(BIN)/plxc graph $(EXAMPLE)
 
 lint: $(STAMP)
 	$(BIN)/ruff check parallax_dsl tests
@@ -25,10 +38,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy parallax_dsl
 
-unit: $(STAMP)
+unit: $(STAMP) $(SARIF_SCHEMA)
 	$(BIN)/python -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
 
 test: lint typecheck unit
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -39,8 +39,9 @@ def load_compiled(text: str) -> ir.CompiledFile:
     from pydantic import ValidationError
 
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+        # JSON first: YAML 1.1 would read JSON numbers such as 1e-09 as strings.
+        data = json.loads(text) if text.lstrip().startswith("{") else yaml.safe_load(text)
+    except (yaml.YAMLError, ValueError) as exc:
         raise ValueError(f"not a YAML or JSON document: {exc}") from None
     if not isinstance(data, dict) or "patterns" not in data:
         raise ValueError("not a compiled .plx document (no `patterns` list)")
