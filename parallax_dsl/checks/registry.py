@@ -306,6 +306,25 @@ _RULES = [
         "pattern A { use b = B()  output b }\npattern B { use a = A()  output a }",
         "Remove one of the `use`s on the cycle.",
     ),
+    Rule(
+        "PLX401",
+        "enterprise-feature",
+        E,
+        "A construct that needs an Enterprise feature (persist, schedule, a ray backend, a Kubernetes target,"
+        " regions) checked against an edition without it.",
+        "The pattern would be refused at run time; the message names the feature and the edition that has it.",
+        'pattern Nightly {\n  schedule "0 2 * * *"\n  output 1\n}',
+        "Install a licence key (`plxc license install KEY`), or check with `--edition enterprise`.",
+    ),
+    Rule(
+        "PLX402",
+        "agent-limit",
+        W,
+        "An agent group whose `min` is above the Open Source agent limit.",
+        "Only the first N selected agents run under Open Source; results may be weaker than designed.",
+        'agents experts { capabilities ["x"] min 5 }   # Open Source runs 3',
+        "Upgrade to Enterprise for unlimited agents, or raise the limit with PARALLAX_MAX_AGENTS / --max-agents.",
+    ),
 ]
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}

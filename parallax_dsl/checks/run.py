@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from parallax_dsl.ast import Module, PatternDecl, Statement, UseStmt
+from parallax_dsl.checks.edition import EditionTarget, edition_diagnostics
 from parallax_dsl.checks.loader import LoadedFile, Workspace, expand_paths
 from parallax_dsl.checks.suppress import apply_filters
 from parallax_dsl.diagnostics.model import Diagnostic, Label, Severity, SourceFile, Span
@@ -47,8 +48,8 @@ def _visible_patterns(workspace: Workspace, loaded: LoadedFile) -> dict[str, Pat
     return out
 
 
-def check_file(workspace: Workspace, loaded: LoadedFile) -> CheckResult:
-    """Semantic checks of one loaded file (after parsing succeeded)."""
+def check_file(workspace: Workspace, loaded: LoadedFile, edition: EditionTarget | None = None) -> CheckResult:
+    """Semantic checks of one loaded file (after parsing succeeded); `edition` adds the licence checks."""
     result = CheckResult(diagnostics=list(loaded.diagnostics))
     if loaded.parse is None:
         return result
@@ -80,6 +81,8 @@ def check_file(workspace: Workspace, loaded: LoadedFile) -> CheckResult:
     if not any(d.severity is Severity.ERROR for d in result.diagnostics):
         result.diagnostics.extend(_ir_checks(module, loaded.source.path))
     result.diagnostics.extend(_composition_cycles(workspace, loaded))
+    if edition is not None:
+        result.diagnostics.extend(edition_diagnostics(module, edition))
     return result
 
 
@@ -150,7 +153,11 @@ def _composition_cycles(workspace: Workspace, loaded: LoadedFile) -> list[Diagno
 
 
 def check_paths(
-    paths: list[str], *, select: list[str] | None = None, ignore: list[str] | None = None
+    paths: list[str],
+    *,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    edition: EditionTarget | None = None,
 ) -> tuple[CheckReport, list[str]]:
     """Check files and folders; returns the report and the paths that do not exist."""
     files, missing = expand_paths(paths)
@@ -160,7 +167,7 @@ def check_paths(
         workspace.load(path)
     diagnostics: list[Diagnostic] = []
     for loaded in workspace.files.values():
-        result = check_file(workspace, loaded)
+        result = check_file(workspace, loaded, edition)
         report.results[loaded.source.path] = result
         report.sources[loaded.source.path] = loaded.source
         diagnostics.extend(result.diagnostics)
@@ -170,11 +177,11 @@ def check_paths(
     return report, missing
 
 
-def check_text(text: str, path: str = "<input>") -> CheckReport:
+def check_text(text: str, path: str = "<input>", edition: EditionTarget | None = None) -> CheckReport:
     """Check source text that is not on disk (the language server, tests, the Python API)."""
     workspace = Workspace()
     loaded = workspace.load(Path(path), text)
-    result = check_file(workspace, loaded)
+    result = check_file(workspace, loaded, edition)
     report = CheckReport(files=1)
     report.sources[loaded.source.path] = loaded.source
     report.results[loaded.source.path] = result

@@ -21,7 +21,8 @@ def _split(values: tuple[str, ...]) -> list[str]:
 Examples:
   plxc check examples/
   plxc check --format concise pattern.plx
-  plxc check --format json --ignore PLX103 src/ > report.json""",
+  plxc check --format json --ignore PLX103 src/ > report.json
+  plxc check --edition enterprise patterns/""",
 )
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
@@ -35,6 +36,13 @@ Examples:
 @click.option("--ignore", multiple=True, help="Do not report these codes, code prefixes or names.")
 @click.option("--color", type=click.Choice(("auto", "always", "never")), default="auto", show_default=True)
 @click.option("--quiet", "-q", is_flag=True, help="Print diagnostics only, without the summary line.")
+@click.option(
+    "--edition",
+    type=click.Choice(("opensource", "enterprise", "enterprise-plus")),
+    help="Check against this edition instead of the detected licence (no key needed).",
+)
+@click.option("--license-key", envvar=None, help="Licence key to check against (else PARALLAX_LICENSE_KEY, …).")
+@click.option("--max-agents", type=click.IntRange(min=1), help="Open Source agent limit to check against.")
 @no_traceback
 def check(
     paths: tuple[str, ...],
@@ -43,11 +51,15 @@ def check(
     ignore: tuple[str, ...],
     color: str,
     quiet: bool,
+    edition: str | None,
+    license_key: str | None,
+    max_agents: int | None,
 ) -> None:
     """Check .plx files and folders: syntax, names, types, settings and lint rules.
 
     Exit status: 0 when clean, 1 when anything was reported, 2 on usage or internal errors.
     """
+    from parallax_dsl.checks.edition import resolve_target
     from parallax_dsl.checks.registry import rule_doc
     from parallax_dsl.checks.run import check_paths
     from parallax_dsl.diagnostics.render import render, summary_line
@@ -55,7 +67,8 @@ def check(
     if not paths:
         usage_error("no paths given; try `plxc check examples/`")
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
-    report, missing = check_paths(list(paths), select=_split(select), ignore=_split(ignore))
+    target = resolve_target(edition, license_key, max_agents)
+    report, missing = check_paths(list(paths), select=_split(select), ignore=_split(ignore), edition=target)
     if missing:
         usage_error("path not found: " + ", ".join(missing))
     if report.files == 0:
