@@ -307,6 +307,15 @@ _RULES = [
         "Remove one of the `use`s on the cycle.",
     ),
     Rule(
+        "PLX305",
+        "unchecked-answer-field",
+        W,
+        "A field read from an agent's answer (`answer.value.field`) without `??` or `has(…)`.",
+        "Agents answer free-form; a missing field silently becomes missing and can sink the result's confidence.",
+        "step review = reviewers.review(task: input.task)\noutput review.value.summary",
+        'Write `review.value.summary ?? "none"`, or branch on `has(review.value, "summary")`.',
+    ),
+    Rule(
         "PLX401",
         "enterprise-feature",
         E,

@@ -190,6 +190,9 @@ class ModuleChecker:
                     symbol.span,
                     help="remove it, or call it from a step: `fanout r = " + name + ".action(task: input.task)`",
                 )
+        from parallax_dsl.semantics.expr_checks import PatternExprLints
+
+        self.result.diagnostics.extend(PatternExprLints(pattern).run())
         if not any(_produces_output(statement) for statement in pattern.body):
             self.error(
                 "PLX208",

@@ -214,3 +214,43 @@ def test_suggestions_are_bounded() -> None:
     assert edit_distance("ab", "ba") == 1
     assert closest("x", ["analysis"]) is None
     assert closest("reviwe", ["review", "reviews"]) == "review"
+
+
+TYPES = """
+pattern T {
+  input { task: string  n: number }
+  agents pool { capabilities ["a"] }
+  fanout answers = pool.ask(task: input.task)
+  step one = pool.ask(task: input.task)
+  let top = answers.max_by(a, a.confidence)
+  output [EXPR]
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("expr", "finding"),
+    [
+        ("input.task - 1", ("PLX204", "`-` needs numbers, but one side is a string")),
+        ("input.n < 'three'", ("PLX204", "`<` compares a number with a string")),
+        ("true + 1", ("PLX204", "`+` adds numbers or joins strings, but one side is a boolean")),
+        ("len(input.n)", ("PLX204", "`len` takes a list, map or string, not a number")),
+        ("sum('abc')", ("PLX204", "`sum` takes a list, not a string")),
+        ("input.task + 1", None),
+        ("one.value.summary", ("PLX305", "field `summary` of an agent answer is read without checking that it exists")),
+        ("top.value.title", ("PLX305", "field `title` of an agent answer is read without checking that it exists")),
+        ("answers[0].value.x", ("PLX305", "field `x` of an agent answer is read without checking that it exists")),
+        (
+            "answers.map(a, a.value.score)",
+            ("PLX305", "field `score` of an agent answer is read without checking that it exists"),
+        ),
+        ("top.value.title ?? 'untitled'", None),
+        ("has(one.value, 'x')", None),
+        ("one.value", None),
+        ("input.task.size", ("PLX204", "`input.task` is a string and has no field `size`")),
+    ],
+)
+def test_expression_types_and_answer_fields(expr: str, finding: tuple[str, str] | None) -> None:
+    found = _findings(TYPES.replace("EXPR", expr))
+    findings = [(code, message) for code, message, _ in found if code != "PLX103"]  # unused names are not the point
+    assert findings == ([] if finding is None else [finding])

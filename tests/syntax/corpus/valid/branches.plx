@@ -31,7 +31,7 @@ pattern MatchAndIf {
   step probe = experts.assess(task: input.task)
 
   # A match whose arms do not all end the run falls through to the next statement.
-  match probe.value.kind {
+  match (probe.value.kind ?? "unknown") {
     "bug" => { step fix = experts.fix(task: input.task)  output fix.value }
     "question" => output "answered"
     else => { let note = "unknown kind"  step log = experts.log(note: note)  let _logged = log }
