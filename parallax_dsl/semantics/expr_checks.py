@@ -241,13 +241,16 @@ def _children(node: ast.Expr) -> Iterator[ast.Expr]:
 
 
 def _all_statements(body: tuple[ast.Statement, ...]) -> Iterator[ast.Statement]:
-    stack = list(reversed(body))
+    stack: list[ast.Statement] = list(reversed(body))
     while stack:
         statement = stack.pop()
         yield statement
-        if isinstance(statement, ast.UncertainStmt | ast.MatchStmt):
-            for arm in reversed(statement.arms):
-                stack.extend(reversed(arm.body))
+        if isinstance(statement, ast.UncertainStmt):
+            for band_arm in reversed(statement.arms):
+                stack.extend(reversed(band_arm.body))
+        elif isinstance(statement, ast.MatchStmt):
+            for match_arm in reversed(statement.arms):
+                stack.extend(reversed(match_arm.body))
         elif isinstance(statement, ast.IfStmt):
             if statement.otherwise:
                 stack.extend(reversed(statement.otherwise))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
@@ -134,6 +134,8 @@ def test_compile_load_compile_is_a_fixed_point(expressions: list[str]) -> None:
     uses = ", ".join(f"v{i}" for i in range(len(expressions)))
     text = f"pattern Generated {{\n  input {{ task: string }}\n{lets}\n  output [{uses}]\n}}\n"
     report = check_text(text, "gen.plx")
+    # Generated expressions may be ill-typed (`[] + []`); only well-formed patterns compile.
+    assume(not [d for d in report.diagnostics if d.code == "PLX204"])
     assert not [d for d in report.diagnostics if d.severity.value == "error"], report.diagnostics
     compiled = parallax_dsl.compile_file(text)
     for document in (to_yaml(compiled), to_json(compiled)):
@@ -179,7 +181,7 @@ def test_graph_outputs_for_an_example() -> None:
 def test_unreachable_and_missing_result_warnings() -> None:
     text = "pattern P {\n  output 1\n  output 2\n}\n"
     assert [(d.code, d.span.line) for d in check_text(text, "u.plx").diagnostics] == [("PLX302", 3)]
-    text = 'pattern P {\n  let c = 0.5\n  match c { 1 => output 1 }\n}\n'
+    text = "pattern P {\n  let c = 0.5\n  match c { 1 => output 1 }\n}\n"
     assert [d.code for d in check_text(text, "m.plx").diagnostics] == ["PLX303"]
 
 
