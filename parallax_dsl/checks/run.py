@@ -87,12 +87,11 @@ def check_file(workspace: Workspace, loaded: LoadedFile, edition: EditionTarget 
 
 
 def _ir_checks(module: Module, path: str) -> list[Diagnostic]:
-    from parallax_dsl.ir.checks import check_pattern_ir
-    from parallax_dsl.ir.lower import lower_pattern
+    from parallax_dsl.ir.checks import check_pattern_structure
 
     out: list[Diagnostic] = []
     for pattern in module.patterns:
-        out.extend(check_pattern_ir(pattern, lower_pattern(pattern, path)))
+        out.extend(check_pattern_structure(pattern))
     return out
 
 

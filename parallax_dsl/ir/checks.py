@@ -2,34 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from parallax_dsl import ast
-from parallax_dsl.diagnostics.model import Diagnostic, Label, Severity, Span
-from parallax_dsl.ir import model as ir
-from parallax_dsl.ir.graph import build_graph, data_cycles
+from parallax_dsl.diagnostics.model import Diagnostic, Label, Severity
 
 TERMINALS = (ast.OutputStmt, ast.EscalateStmt, ast.FailStmt)
-
-
-def _span_of(pattern: ast.PatternDecl, step_id: str) -> Span:
-    """The span of the declaration a step id names (its last path segment)."""
-    name = step_id.rsplit("/", 1)[-1]
-    stack: list[ast.Statement] = list(pattern.body)
-    while stack:
-        statement = stack.pop()
-        if isinstance(statement, ast.LetStmt | ast.AgentStep | ast.UseStmt) and statement.name == name:
-            return statement.name_span
-        stack.extend(_children(statement))
-    return pattern.name_span
-
-
-def _children(statement: ast.Statement) -> list[ast.Statement]:
-    if isinstance(statement, ast.UncertainStmt):
-        return [s for arm in statement.arms for s in arm.body]
-    if isinstance(statement, ast.MatchStmt):
-        return [s for arm in statement.arms for s in arm.body]
-    if isinstance(statement, ast.IfStmt):
-        return [s for b in statement.branches for s in b.body] + list(statement.otherwise or ())
-    return []
 
 
 def always_ends(body: tuple[ast.Statement, ...]) -> bool:
@@ -87,25 +65,154 @@ def _child_blocks(statement: ast.Statement) -> list[tuple[ast.Statement, ...]]:
     return []
 
 
-def check_pattern_ir(pattern: ast.PatternDecl, compiled: ir.CompiledPattern) -> list[Diagnostic]:
+def _referenced_names(expr: ast.Expr) -> Iterator[str]:
+    """Free names an expression reads (macro binders excluded), without building the IR."""
+    stack: list[tuple[ast.Expr, frozenset[str]]] = [(expr, frozenset())]
+    while stack:
+        node, bound = stack.pop()
+        if isinstance(node, ast.Name):
+            if node.name not in bound:
+                yield node.name
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Field) and len(node.args) == 2:
+            binder = node.args[0].value
+            stack.append((node.func.obj, bound))
+            inner = bound | {binder.name} if isinstance(binder, ast.Name) else bound
+            stack.append((node.args[1].value, inner))
+        else:
+            stack.extend((child, bound) for child in _expr_children(node))
+
+
+def _expr_children(node: ast.Expr) -> Iterator[ast.Expr]:
+    if isinstance(node, ast.String):
+        yield from (p for p in node.parts if not isinstance(p, str))
+    elif isinstance(node, ast.ListLit):
+        yield from node.items
+    elif isinstance(node, ast.MapLit):
+        yield from (e.value for e in node.entries)
+    elif isinstance(node, ast.Field):
+        yield node.obj
+    elif isinstance(node, ast.Index):
+        yield from (node.obj, node.index)
+    elif isinstance(node, ast.Call):
+        yield node.func
+        yield from (a.value for a in node.args)
+    elif isinstance(node, ast.Unary):
+        yield node.operand
+    elif isinstance(node, ast.Binary):
+        yield from (node.left, node.right)
+    elif isinstance(node, ast.WithConfidence):
+        yield from (node.value, node.confidence)
+    elif isinstance(node, ast.IfExpr):
+        yield from (node.cond, node.then, node.otherwise)
+    elif isinstance(node, ast.MatchExpr):
+        if node.subject is not None:
+            yield node.subject
+        for arm in node.arms:
+            if arm.pattern is not None:
+                yield arm.pattern
+            yield arm.value
+
+
+def _step_expressions(statement: ast.LetStmt | ast.AgentStep | ast.UseStmt) -> Iterator[ast.Expr]:
+    if isinstance(statement, ast.LetStmt):
+        yield statement.value
+    elif isinstance(statement, ast.UseStmt):
+        yield from (a.value for a in statement.args)
+    else:
+        yield from (a.value for a in statement.call.args)
+        if statement.over is not None:
+            yield statement.over.items
+        for clause in (statement.timeout, statement.retries, statement.backoff):
+            if clause is not None:
+                yield clause
+
+
+def dependency_cycles(body: tuple[ast.Statement, ...]) -> list[list[ast.LetStmt | ast.AgentStep | ast.UseStmt]]:
+    """Cycles among the named statements of each block (Tarjan, iterative), in source order."""
+    cycles: list[list[ast.LetStmt | ast.AgentStep | ast.UseStmt]] = []
+    blocks = [body]
+    while blocks:
+        block = blocks.pop()
+        named = {s.name: s for s in block if isinstance(s, ast.LetStmt | ast.AgentStep | ast.UseStmt)}
+        edges: dict[str, list[str]] = {}
+        for name, statement in named.items():
+            own = {statement.name} if isinstance(statement, ast.AgentStep) and statement.until is not None else set()
+            binder = {statement.over.binder} if isinstance(statement, ast.AgentStep) and statement.over else set()
+            edges[name] = sorted(
+                {n for e in _step_expressions(statement) for n in _referenced_names(e) if n in named} - own - binder
+            )
+        cycles.extend([named[n] for n in component] for component in _strongly_connected(edges))
+        for child in block:
+            blocks.extend(_child_blocks(child))
+    return sorted(cycles, key=lambda c: c[0].span.start_pos)
+
+
+def _strongly_connected(edges: dict[str, list[str]]) -> list[list[str]]:
+    """Components with a cycle (size > 1 or a self-loop), members in declaration order."""
+    order = list(edges)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    found: list[list[str]] = []
+    counter = 0
+    for root in order:
+        if root in index:
+            continue
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            recurse = False
+            for j in range(i, len(edges[node])):
+                target = edges[node][j]
+                if target not in index:
+                    work.append((node, j + 1))
+                    work.append((target, 0))
+                    recurse = True
+                    break
+                if target in on_stack:
+                    low[node] = min(low[node], index[target])
+            if recurse:
+                continue
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1 or node in edges[node]:
+                    found.append(sorted(component, key=order.index))
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return found
+
+
+def check_pattern_structure(pattern: ast.PatternDecl) -> list[Diagnostic]:
+    """Cycles, unreachable statements and runs without a result — straight from the AST (fast, no IR)."""
     out: list[Diagnostic] = []
-    graph = build_graph(compiled)
-    for cycle in data_cycles(graph):
-        spans = [_span_of(pattern, step_id) for step_id in cycle]
-        names = ", ".join(f"`{step_id.rsplit('/', 1)[-1]}`" for step_id in cycle)
+    for cycle in dependency_cycles(pattern.body):
+        names = ", ".join(f"`{s.name}`" for s in cycle)
         out.append(
             Diagnostic(
                 "PLX301",
                 "dependency-cycle",
                 Severity.ERROR,
                 f"these steps depend on each other in a cycle: {names}",
-                spans[0],
-                labels=tuple(Label(span, "part of the cycle") for span in spans[1:]),
+                cycle[0].name_span,
+                labels=tuple(Label(s.name_span, "part of the cycle") for s in cycle[1:]),
                 help="a pattern is a DAG: break the cycle so that one of them no longer reads the other",
             )
         )
     _unreachable(pattern.body, out)
-    has_terminal = any(step.kind in ("output", "escalate", "fail") for step in compiled.steps)
+    has_terminal = _has_terminal(pattern.body)
     if has_terminal and not always_ends(pattern.body):
         out.append(
             Diagnostic(
@@ -118,3 +225,7 @@ def check_pattern_ir(pattern: ast.PatternDecl, compiled: ir.CompiledPattern) -> 
             )
         )
     return out
+
+
+def _has_terminal(body: tuple[ast.Statement, ...]) -> bool:
+    return any(isinstance(s, TERMINALS) or any(_has_terminal(b) for b in _child_blocks(s)) for s in body)
