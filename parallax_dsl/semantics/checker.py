@@ -112,6 +112,15 @@ class ModuleChecker:
         self.result.diagnostics.append(Diagnostic(code, name, severity, message, span, labels=labels, help=help))
 
     def define(self, scope: Scope, symbol: Symbol, what: str) -> None:
+        if symbol.name in builtins.CONSTANTS or symbol.name == "input":
+            self.error(
+                "PLX102",
+                "duplicate-name",
+                f"`{symbol.name}` is built into the language and cannot be redefined",
+                symbol.span,
+                help=f"rename this {what}",
+            )
+            return
         existing = scope.symbols.get(symbol.name)
         if existing is not None:
             self.error(
@@ -293,7 +302,15 @@ class ModuleChecker:
                 continue
             self.check_expr(value, scope)
             number = _number_value(value)
-            if number is not None and not 0 <= number <= 1:
+            if number is None:
+                self.error(
+                    "PLX203",
+                    "invalid-setting-value",
+                    "policy thresholds are number literals",
+                    value.span,
+                    help="write a confidence such as 0.8",
+                )
+            elif not 0 <= number <= 1:
                 self.error(
                     "PLX203",
                     "invalid-setting-value",
@@ -438,8 +455,23 @@ class ModuleChecker:
             self.use_group(verify.target.name, verify.target.span)
         if isinstance(verify.target, ast.String):
             self.check_expr(verify.target, scope)
+        allowed = _VERIFY_OPTIONS[verify.kind]
         for option in verify.options:
             self.check_expr(option.value, scope)
+            if option.name not in allowed:
+                self.error(
+                    "PLX106",
+                    "unknown-setting",
+                    f"`verify {verify.kind}` has no option `{option.name}`",
+                    option.span,
+                    help=f"its options: {', '.join(allowed)}" if allowed else "it takes no options",
+                )
+            elif option.name.endswith("_confidence"):
+                number = _number_value(option.value)
+                if number is None or not 0 <= number <= 1:
+                    self.error(
+                        "PLX203", "invalid-setting-value", f"`{option.name}` is a number in [0, 1]", option.value.span
+                    )
 
     def check_use(self, use: ast.UseStmt, scope: Scope) -> None:
         target = use.target.removeprefix("stdlib.")
@@ -811,6 +843,12 @@ class ModuleChecker:
 
 
 # ---------------------------------------------------------------- helpers
+
+_VERIFY_OPTIONS: dict[str, tuple[str, ...]] = {
+    "command": ("score", "cwd", "pass_confidence", "fail_confidence"),
+    "agent": ("rubric",),
+    "history": (),
+}
 
 
 def _arity(builtin: builtins.Builtin) -> str:

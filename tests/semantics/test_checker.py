@@ -254,3 +254,36 @@ def test_expression_types_and_answer_fields(expr: str, finding: tuple[str, str] 
     found = _findings(TYPES.replace("EXPR", expr))
     findings = [(code, message) for code, message, _ in found if code != "PLX103"]  # unused names are not the point
     assert findings == ([] if finding is None else [finding])
+
+
+def test_constants_and_input_cannot_be_redefined() -> None:
+    findings = _findings("pattern P {\n  let true = 1\n  let input = 2\n  output 1\n}\n")
+    assert [(code, message) for code, message, _ in findings] == [
+        ("PLX102", "`true` is built into the language and cannot be redefined"),
+        ("PLX102", "`input` is built into the language and cannot be redefined"),
+    ]
+
+
+def test_policy_thresholds_must_be_literals() -> None:
+    text = GOOD.replace(
+        "fanout answers = pool.ask(task: input.task)",
+        "fanout answers = pool.ask(task: input.task) policy accept input.task",
+    )
+    assert [code for code in _codes(text)] == ["PLX203"]
+
+
+def test_verify_options_depend_on_the_oracle() -> None:
+    text = GOOD.replace(
+        "fanout answers = pool.ask(task: input.task)",
+        'fanout answers = pool.ask(task: input.task) verify command "make" rubric "x" pass_confidence 2'
+        ' verify agent pool score r"x"',
+    )
+    assert _findings(text) == [
+        (
+            "PLX106",
+            "`verify command` has no option `rubric`",
+            "its options: score, cwd, pass_confidence, fail_confidence",
+        ),
+        ("PLX203", "`pass_confidence` is a number in [0, 1]", None),
+        ("PLX106", "`verify agent` has no option `score`", "its options: rubric"),
+    ]
