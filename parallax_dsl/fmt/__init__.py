@@ -35,13 +35,23 @@ def format_source(text: str, path: str = "<input>") -> str:
 
     The result parses to the same AST as `text` (checked on every call) and formatting it again changes nothing.
     """
-    from parallax_dsl import ast
-    from parallax_dsl.syntax.parser import parse_source
-
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.startswith("\ufeff"):
         text = text[1:]
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+    limit = sys.getrecursionlimit()
+    if limit < 10_000:  # deeply nested input: the AST comparison recurses
+        sys.setrecursionlimit(10_000)
+    try:
+        return _format(text, path)
+    finally:
+        if limit < 10_000:
+            sys.setrecursionlimit(limit)
+
+
+def _format(text: str, path: str) -> str:
+    from parallax_dsl import ast
+    from parallax_dsl.syntax.parser import parse_source
+
     parsed = parse_source(text, path)
     errors = syntax_errors(parsed.diagnostics)
     if parsed.module is None or errors:

@@ -85,6 +85,23 @@ def _first_text(doc: Doc) -> str:
     return ""
 
 
+def _last_text(doc: Doc) -> str:
+    """The last non-empty text a document prints (comments included)."""
+    stack: list[Doc] = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if node:
+                return node
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, Nest | Group):
+            stack.append(node.doc)
+        elif isinstance(node, IfBreak):
+            stack.append(node.broken)
+    return ""
+
+
 def _is_risky(text: str) -> bool:
     """Whether an item starting with `text` could be read as the continuation of the previous item."""
     if not text:
@@ -213,9 +230,14 @@ class TreePrinter:
             parts: list[Doc] = [doc]
             if index + 1 < len(items):
                 parts.append(self._terminator(item, items[index + 1], flat_comma))
-            if trailing:
+            after: list[tuple[int, Doc]] = []
+            if trailing and _last_text(doc).startswith("#"):
+                # The item already ends with a comment of its own: this one goes on the next line.
+                after.append((trailing[0].line, [trailing[0].text, BREAK_PARENT]))
+            elif trailing:
                 parts.extend(["  ", trailing[0].text, BREAK_PARENT])
             pieces.append((item.line, parts))
+            pieces.extend(after)
             for number, (line, piece) in enumerate(pieces):
                 add(line, piece, item.blank_before, first=number == 0)
             prev_line = max(prev_line, item.end_line)
@@ -285,7 +307,23 @@ class TreePrinter:
                 cached.append(render() if render is not None else self.node(node))
             return cached[0]
 
-        return _Item(meta.start_pos, meta.end_pos, meta.line, meta.end_line, once, terminator)
+        end, end_line = self._content_end(node)
+        return _Item(meta.start_pos, end, meta.line, end_line, once, terminator)
+
+    def _content_end(self, node: Any) -> tuple[int, int]:
+        """Where `node` ends, not counting an optional `;` or `,` after it (comments before that belong outside)."""
+        if isinstance(node, Token):
+            return node.end_pos or 0, node.end_line or 1
+        meta = node.meta
+        if self.text[meta.end_pos - 1] not in ";,":
+            return meta.end_pos, meta.end_line
+        for child in reversed(_kids(node)):
+            if child is not None:
+                return self._content_end(child)
+        word_end = meta.start_pos
+        while word_end < len(self.text) and (self.text[word_end].isalnum() or self.text[word_end] == "_"):
+            word_end += 1
+        return word_end, meta.line
 
     # ------------------------------------------------------------ file
     def file(self, tree: Tree[Any]) -> Doc:
@@ -304,6 +342,10 @@ class TreePrinter:
     def node(self, node: Any) -> Doc:
         if isinstance(node, Token):
             return self.token(node)
+        if node.data in _LEFT_CHAINS:
+            return self._chain(node)
+        if node.data in _POSTFIX:
+            return self._postfix(node)
         method: Callable[[Tree[Any]], Doc] | None = getattr(self, "n_" + node.data, None)
         if method is None:
             raise NotImplementedError(f"no layout for {node.data}")
@@ -375,7 +417,7 @@ class TreePrinter:
         if not items:
             return head
         after_open, body = self.sequence(
-            items, call.meta.end_pos, tree.meta.end_pos, call.meta.end_line, hard=False, blank_lines=False
+            items, call.meta.end_pos, self._content_end(tree)[0], call.meta.end_line, hard=False, blank_lines=False
         )
         return Group([head, after_open, Nest(1, [LINE, body])])
 
@@ -537,7 +579,9 @@ class TreePrinter:
         for index, response in enumerate(responses):
             prefix = "then " if index else ""
             made.append(self.item(response, partial(self._prefixed, prefix, response), ""))
-        after_open, body = self.sequence(made, after, tree.meta.end_pos, head_line, hard=False, blank_lines=False)
+        after_open, body = self.sequence(
+            made, after, self._content_end(tree)[0], head_line, hard=False, blank_lines=False
+        )
         return Group([head, after_open, Nest(1, [LINE, body])])
 
     def n_answers(self, tree: Tree[Any]) -> Doc:
