@@ -10,10 +10,12 @@ import click
 # command name -> (module, attribute). Each module owns one command.
 _COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("parallax_dsl.cli.check_cmd", "check"),
+    "fmt": ("parallax_dsl.cli.fmt_cmd", "fmt"),
     "compile": ("parallax_dsl.cli.compile_cmd", "compile_command"),
     "graph": ("parallax_dsl.cli.graph_cmd", "graph"),
     "schema": ("parallax_dsl.cli.schema_cmd", "schema"),
     "license": ("parallax_dsl.cli.license_cmd", "license_group"),
+    "lsp": ("parallax_dsl.cli.lsp_cmd", "lsp"),
     "rule": ("parallax_dsl.cli.rule_cmd", "rule"),
 }
 
