@@ -9,9 +9,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
-import pytest_lsp
-from lsprotocol import types as lsp
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+pytest_lsp = pytest.importorskip("pytest_lsp", reason="the end-to-end tests need pytest-lsp (dev extra)")
+pytest.importorskip("pygls", reason="`plxc lsp` needs pygls")
+
+from lsprotocol import types as lsp  # noqa: E402
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN = textwrap.dedent(
