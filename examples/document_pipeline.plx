@@ -17,7 +17,8 @@ pattern DocumentPipeline {
   }
 
   # One call per section; results come back in section order.
-  fanout summaries = summarizers.summarize(title: input.title, text: section) for section in input.sections
+  fanout summaries = summarizers.summarize(title: input.title, text: section)
+    for section in input.sections
 
   use verdict = SimpleConsensus(task: "Assess: ${input.title}")
   use outline = SectionOutline(sections: input.sections)

@@ -6,8 +6,5 @@ pattern SectionOutline {
     sections: list[string] = []
   }
 
-  output {
-    count: len(input.sections)
-    headings: input.sections.map(s, upper(s))
-  }
+  output { count: len(input.sections), headings: input.sections.map(s, upper(s)) }
 }

@@ -83,7 +83,8 @@ class SourceFile:
     @property
     def lines(self) -> list[str]:
         if self._lines is None:
-            self._lines = self.text.splitlines() or [""]
+            # Split on "\n" only, as the parser counts lines (splitlines() also splits on \f, U+2028, …).
+            self._lines = self.text.split("\n") or [""]
         return self._lines
 
     def line(self, number: int) -> str:

@@ -4,11 +4,17 @@ pattern AgentSteps {
     task: string
     files: list[string] = []
   }
-  agents reviewers { capabilities ["review"] max 3 }
-  agents leads { capabilities ["lead"] max 1 }
+  agents reviewers {
+    capabilities ["review"]
+    max 3
+  }
+  agents leads {
+    capabilities ["lead"]
+    max 1
+  }
 
   fanout reviews = reviewers.review(task: input.task) timeout 30s retries 2 backoff 500ms
-  step summary = leads.summarize(task: input.task, reviews: reviews.map(r, r.value));
+  step summary = leads.summarize(task: input.task, reviews: reviews.map(r, r.value))
   race fastest = reviewers.solve(task: input.task) until fastest.confidence >= 0.9 timeout 1m
   fanout per_file = reviewers.review_file(path: file, task: input.task) for file in input.files
   step checked = leads.implement(task: input.task)

@@ -1,8 +1,14 @@
 # uncertain (default and custom bands), match and if statements with lazy steps, escalate, fail.
 pattern DefaultBands {
-  input { task: string }
-  agents pool { capabilities ["analysis"] }
-  agents experts { capabilities ["analysis", "expert"] }
+  input {
+    task: string
+  }
+  agents pool {
+    capabilities ["analysis"]
+  }
+  agents experts {
+    capabilities ["analysis", "expert"]
+  }
 
   step probe = pool.assess(task: input.task)
 
@@ -18,7 +24,9 @@ pattern DefaultBands {
 }
 
 pattern CustomBands {
-  input { score: number }
+  input {
+    score: number
+  }
   uncertain input.score with confidence input.score bands(high: 0.9, medium: 0.6) {
     high => output "sure"
     else => escalate "needs a human"
@@ -26,15 +34,26 @@ pattern CustomBands {
 }
 
 pattern MatchAndIf {
-  input { task: string }
-  agents experts { capabilities ["analysis", "expert"] }
+  input {
+    task: string
+  }
+  agents experts {
+    capabilities ["analysis", "expert"]
+  }
   step probe = experts.assess(task: input.task)
 
   # A match whose arms do not all end the run falls through to the next statement.
   match (probe.value.kind ?? "unknown") {
-    "bug" => { step fix = experts.fix(task: input.task)  output fix.value }
+    "bug" => {
+      step fix = experts.fix(task: input.task)
+      output fix.value
+    }
     "question" => output "answered"
-    else => { let note = "unknown kind"  step log = experts.log(note: note)  let _logged = log }
+    else => {
+      let note = "unknown kind"
+      step log = experts.log(note: note)
+      let _logged = log
+    }
   }
 
   if confidence(probe) > 0.5 {

@@ -30,7 +30,9 @@ pattern Metadata {
     stateful true
   }
 
-  agents leads { capabilities ["lead"] }
+  agents leads {
+    capabilities ["lead"]
+  }
 
   step answer = workers.solve(task: input.task, limit: input.limit, strict: input.strict, tags: input.tags)
   output {

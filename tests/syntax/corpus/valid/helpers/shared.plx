@@ -1,4 +1,6 @@
 pattern SharedHelper {
-  input { task: string }
+  input {
+    task: string
+  }
   output upper(input.task)
 }
