@@ -35,7 +35,7 @@ from parallax_dsl.confidence.jsops import greater_than, less_than
 from parallax_dsl.ir.model import Expr
 from parallax_dsl.runtime import functions
 from parallax_dsl.runtime.errors import EXPRESSION_ERROR, PlxRuntimeError
-from parallax_dsl.runtime.values import deep_equal, element, js_number_to_string
+from parallax_dsl.runtime.values import confident, deep_equal, element, js_number_to_string
 
 __all__ = ["DEFAULT_FUEL", "MAX_DEPTH", "Interpreter", "evaluate", "js_number_to_string"]
 
@@ -51,6 +51,7 @@ Locals = dict[str, Confident] | None
 Handler = Callable[[Expr, Values, Locals, int], Confident]
 
 _ONE: Final = 1.0
+_MISSING: Final = object()
 
 
 def js_mod(a: Any, b: Any) -> int | float:
@@ -180,7 +181,7 @@ class Interpreter:
     # -------------------------------------------------------------------------------------------- leaves
 
     def _lit(self, e: Expr, values: Values, local: Locals, depth: int) -> Confident:
-        return Confident(e.value, _ONE)
+        return confident(e.value, _ONE)
 
     def _ref(self, e: Expr, values: Values, local: Locals, depth: int) -> Confident:
         name = e.name or ""
@@ -196,7 +197,22 @@ class Interpreter:
     # -------------------------------------------------------------------------------------------- access
 
     def _field(self, e: Expr, values: Values, local: Locals, depth: int) -> Confident:
-        obj = self._eval(e.args[0], values, local, depth)
+        target = e.args[0]
+        if target.op == "ref":  # `step.field`, the most common shape: no dispatch
+            name = target.name or ""
+            found = local.get(name) if local is not None else None
+            obj = found if found is not None else values.get(name)
+            if obj is None:
+                raise PlxRuntimeError(EXPRESSION_ERROR, f"`{name}` has no value")
+        else:
+            obj = self._eval(target, values, local, depth)
+        container = obj.value
+        if type(container) is dict:  # fast path of prop() for a key that is present
+            item = container.get(e.name, _MISSING)
+            if item is not _MISSING:
+                if type(item) is dict and "value" in item:
+                    return element(item, obj.confidence)
+                return confident(item, obj.confidence)
         r = prop(obj, (e.name or "",))
         if r.value is UNDEFINED:
             return r
@@ -214,8 +230,15 @@ class Interpreter:
     # -------------------------------------------------------------------------------------------- constructors
 
     def _list(self, e: Expr, values: Values, local: Locals, depth: int) -> Confident:
-        items = [self._eval(a, values, local, depth) for a in e.args]
-        return Confident([i.value for i in items], min((i.confidence for i in items), default=_ONE))
+        out: list[Any] = []
+        c = _ONE
+        evaluate = self._eval
+        for arg in e.args:
+            item = evaluate(arg, values, local, depth)
+            out.append(item.value)
+            if item.confidence < c:
+                c = item.confidence
+        return confident(out, c)
 
     def _map(self, e: Expr, values: Values, local: Locals, depth: int) -> Confident:
         out: dict[str, Any] = {}
@@ -225,7 +248,7 @@ class Interpreter:
             out[key] = item.value
             if item.confidence < c:
                 c = item.confidence
-        return Confident(out, c)
+        return confident(out, c)
 
     def _concat(self, e: Expr, values: Values, local: Locals, depth: int) -> Confident:
         parts: list[str] = []

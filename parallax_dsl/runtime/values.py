@@ -20,6 +20,20 @@ def js_number_to_string(x: int | float) -> str:
     return number_to_string(x)
 
 
+_PRIMITIVES: Final = frozenset({str, int, bool, type(None)})
+_new = object.__new__
+_set = object.__setattr__
+
+
+def confident(value: Any, confidence: float) -> Confident:
+    """A Confident built without re-validating `confidence` (the caller guarantees a float in [0, 1]); the hot
+    paths of the interpreter and scheduler use it, everything else uses `Confident(...)` which clamps."""
+    obj = _new(Confident)
+    _set(obj, "value", value)
+    _set(obj, "confidence", confidence)
+    return obj
+
+
 def is_record(x: object) -> bool:
     """True for a result record (agent or `use`): a map with `value` and a numeric `confidence`."""
     return type(x) is dict and "value" in x and is_number(x.get("confidence"))
@@ -29,9 +43,11 @@ def element(item: Any, container_confidence: float) -> Confident:
     """An item read out of a list or map: a result record carries its own confidence, anything else the container's."""
     if type(item) is dict and "value" in item:
         c = item.get("confidence")
+        if type(c) is float and 0.0 <= c <= 1.0:
+            return confident(item, c)
         if is_number(c):
             return Confident(item, float(c))  # type: ignore[arg-type]
-    return Confident(item, container_confidence)
+    return confident(item, container_confidence)
 
 
 def _too_deep() -> PlxRuntimeError:
@@ -69,6 +85,12 @@ def to_plain(x: Any, depth: int = 0) -> Any:
         return None
     if depth > MAX_DATA_DEPTH:
         raise _too_deep()
+    if type(x) is list:
+        for v in x:
+            if type(v) not in _PRIMITIVES:
+                break
+        else:
+            return x  # a list of primitives (NaN/Infinity are floats: checked below)
     if isinstance(x, list | tuple):
         items = [to_plain(v, depth + 1) for v in x]
         if type(x) is list and all(p is v for p, v in zip(items, x, strict=True)):

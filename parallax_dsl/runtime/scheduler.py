@@ -1,0 +1,1499 @@
+"""The asyncio scheduler: runs a compiled pattern's steps, calls agents, applies confidence policies.
+
+Execution model (docs/runtime.md has the long form):
+
+* Data steps (`let`, agent steps, `use`) of a block are activated together; each starts as soon as its
+  `depends_on` steps are complete (a ready queue with dependency counts — never layer by layer).
+* Control steps (`uncertain`/`match`/`if`, `output`, `escalate`, `fail`) of a block run one after another in
+  source order. A terminal ends the run; a branch runs the chosen arm's block (activating its data steps — steps of
+  arms not taken never run) and, if that arm did not end the run, control continues after the branch.
+* The run completes only when every activated step has settled, so results never depend on timing.
+* Agent calls go through an `Executor`; failures, timeouts and malformed answers become failed result records.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final, Literal
+
+from parallax_dsl.confidence import UNDEFINED, Confident, band, clamp01, is_truthy
+from parallax_dsl.confidence.js import is_number, to_number, to_string
+from parallax_dsl.ir import model as ir
+from parallax_dsl.license import LicenseInfo, LimitCounter, detect_license, enforce_agent_limit
+from parallax_dsl.runtime.agents import Agent, Recorder, Task, agent_info, coerce_agent, task_text
+from parallax_dsl.runtime.errors import (
+    CANCELLED,
+    EXPRESSION_ERROR,
+    INTERNAL_ERROR,
+    NO_RESULT,
+    NOT_ENOUGH_AGENTS,
+    PATTERN_FAILED,
+    RUN_TIMEOUT,
+    UNKNOWN_PATTERN,
+    PlxRuntimeError,
+)
+from parallax_dsl.runtime.executor import Executor, LocalExecutor
+from parallax_dsl.runtime.inputs import validate_input
+from parallax_dsl.runtime.interpreter import Interpreter
+from parallax_dsl.runtime.library import PatternLibrary, compile_with_imports
+from parallax_dsl.runtime.policy import (
+    DEFAULT_COMMAND_TIMEOUT_MS,
+    DEFAULT_POLICY,
+    REVIEW_PROTOCOL,
+    OracleResult,
+    js_to_fixed,
+    parse_review_verdict,
+    run_command_oracle,
+)
+from parallax_dsl.runtime.values import confident, deep_equal, dumps, element, to_plain
+from parallax_dsl.runtime.watchdog import Watchdog
+
+DEFAULT_AGENT_TIMEOUT: Final = 60.0  # seconds
+MAX_USE_DEPTH: Final = 16
+FAILED_REASONING: Final = "Agent failed to respond"
+_NO_VALUE: Final = object()
+_PRIMITIVES: Final = frozenset({str, int, bool, type(None)})
+
+Status = Literal["ok", "escalated", "failed"]
+EventHook = Callable[[dict[str, Any]], None]
+
+
+# ------------------------------------------------------------------------------------------------ results
+
+
+@dataclass(frozen=True)
+class RunError:
+    """Why a run failed: a stable code (errors.ERROR_CODES), a message and the step that failed, if any."""
+
+    code: str
+    message: str
+    step: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.step is not None:
+            out["step"] = self.step
+        return out
+
+
+@dataclass
+class RunResult:
+    """The outcome of a run. `value` is plain JSON-ready data (missing entries dropped, NaN → None)."""
+
+    pattern: str
+    status: Status
+    value: Any = None
+    confidence: float = 0.0
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    trace: list[dict[str, Any]] = field(default_factory=list)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    escalation: dict[str, Any] | None = None
+    error: RunError | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True unless the run failed (an escalation is a successful run)."""
+        return self.error is None
+
+    def to_json(self) -> dict[str, Any]:
+        """The `plxc run --format json` object: {value, confidence, warnings, trace, metrics[, escalation]} or,
+        for a failed run, {error: {code, message}}."""
+        if self.error is not None:
+            return {"error": {"code": self.error.code, "message": self.error.message}}
+        out: dict[str, Any] = {
+            "value": self.value,
+            "confidence": self.confidence,
+            "warnings": self.warnings,
+            "trace": self.trace,
+            "metrics": self.metrics,
+        }
+        if self.escalation is not None:
+            out["escalation"] = self.escalation
+        return out
+
+    def to_json_text(self, indent: int | None = 2) -> str:
+        """`to_json()` as JSON text, numbers printed as JavaScript prints them; byte-stable."""
+        return dumps(self.to_json(), indent=indent)
+
+
+# ------------------------------------------------------------------------------------------------ internals
+
+
+@dataclass(slots=True)
+class CallOutcome:
+    """One agent's final answer at a step: the record expressions see, plus what the trace shows."""
+
+    agent: Agent
+    record: dict[str, Any]
+    ok: bool
+    timestamp: float = 0
+    attempts: int = 1
+    status: str = "ok"  # ok | failed | cancelled
+    policy: dict[str, Any] | None = None
+
+    @property
+    def confidence(self) -> float:
+        c: float = self.record["confidence"]
+        return c
+
+    def trace_json(self) -> dict[str, Any]:
+        rec = self.record
+        a = rec["agent"]
+        out: dict[str, Any] = {
+            "agentId": a["id"],
+            "agentName": a["name"],
+            "capabilities": a["capabilities"],
+            "expertise": a["expertise"],
+            "result": rec["value"],
+            "confidence": rec["confidence"],
+            "reasoning": rec["reasoning"],
+        }
+        if rec["error"] is not None:
+            out["error"] = rec["error"]
+        out["timestamp"] = self.timestamp
+        if self.attempts > 1:
+            out["attempts"] = self.attempts
+        if self.status != "ok":
+            out["status"] = self.status
+        if self.policy is not None:
+            out["policy"] = self.policy
+        return out
+
+
+def _cancelled_outcome(agent: Agent, info: dict[str, Any]) -> CallOutcome:
+    record = {"value": None, "result": None, "confidence": 0.0, "reasoning": "", "error": "cancelled", "agent": info}
+    return CallOutcome(agent, record, False, status="cancelled")
+
+
+@dataclass
+class _Terminal:
+    step: ir.Step
+    value: Any
+    confidence: float
+    escalation: dict[str, Any] | None = None
+    error: PlxRuntimeError | None = None
+    agent: str | None = None
+
+
+class _Aborted(Exception):
+    """Control flow reached a step whose dependency failed."""
+
+
+def _seconds(ms: float | None) -> float | None:
+    return None if ms is None else ms / 1000.0
+
+
+def _fmt_seconds(s: float | None) -> str:
+    return "no limit" if s is None else f"{s:g} s"
+
+
+def _name_of(step_id: str) -> str:
+    return step_id.rsplit("/", 1)[-1]
+
+
+def _result_text(value: Any) -> str:
+    return value if isinstance(value, str) else dumps(value, indent=2)
+
+
+class Run:
+    """One execution of one pattern (a `use` step runs a nested Run sharing agents, executor and licence)."""
+
+    def __init__(
+        self,
+        pattern: ir.CompiledPattern,
+        input_value: Any,
+        agents: Sequence[Agent],
+        *,
+        executor: Executor,
+        license: LicenseInfo,
+        counter: LimitCounter,
+        library: PatternLibrary,
+        agent_timeout: float | None = DEFAULT_AGENT_TIMEOUT,
+        timeout: float | None = None,
+        recorder: Recorder | None = None,
+        on_event: EventHook | None = None,
+        timings: bool = False,
+        depth: int = 0,
+        watchdog: Watchdog | None = None,
+    ) -> None:
+        self.pattern = pattern
+        self.agents = list(agents)
+        self.executor = executor
+        self.license = license
+        self.counter = counter
+        self.library = library
+        self.agent_timeout = agent_timeout
+        self.timeout = timeout
+        self.recorder = recorder
+        self.on_event = on_event
+        self.timings = timings
+        self.depth = depth
+        self.interp = Interpreter()
+        self.watchdog = watchdog if watchdog is not None else Watchdog()
+
+        self.steps: dict[str, ir.Step] = {}
+        self.order: dict[str, int] = {}
+        self.data_steps: dict[str | None, list[ir.Step]] = {}
+        self.control_steps: dict[str | None, list[ir.Step]] = {}
+        for index, step in enumerate(pattern.steps):
+            self.steps[step.id] = step
+            self.order[step.id] = index
+            if step.kind in ("let", "agent", "use"):
+                self.data_steps.setdefault(step.branch, []).append(step)
+            else:
+                self.control_steps.setdefault(step.branch, []).append(step)
+
+        self.values: dict[str, Confident] = {"input": Confident(input_value, 1.0)}
+        self.state: dict[str, str] = {}
+        self.errors: dict[str, PlxRuntimeError] = {}
+        self.skipped_because: dict[str, str] = {}
+        self.remaining: dict[str, int] = {}
+        self.waiters: dict[str, list[str]] = {}
+        self.futures: dict[str, asyncio.Future[None]] = {}
+        self.ready: deque[ir.Step] = deque()
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.unsettled = 0
+        self.settled_future: asyncio.Future[None] | None = None
+        self._draining = False
+
+        self.calls: dict[str, list[CallOutcome]] = {}
+        self.reviews: dict[str, list[CallOutcome]] = {}
+        self.step_info: dict[str, dict[str, Any]] = {}
+        self.selected: dict[str, list[Agent]] = {}
+        self.step_warnings: dict[str, list[dict[str, Any]]] = {}
+        self.sub_traces: dict[str, list[dict[str, Any]]] = {}
+        self.control_trace: dict[str, dict[str, Any]] = {}
+        self.started: dict[str, float] = {}
+        self.durations: dict[str, float] = {}
+        self.candidates_cache: dict[str, tuple[list[Agent], int]] = {}
+        self.info_cache: dict[str, dict[str, Any]] = {}
+        self.metrics: dict[str, int] = {
+            "agentCalls": 0,
+            "agentFailures": 0,
+            "retries": 0,
+            "cancelled": 0,
+            "policyRetries": 0,
+            "policyEscalations": 0,
+            "agentLimitHits": 0,
+        }
+
+    # -------------------------------------------------------------------------------------------- events
+
+    def _emit(self, event: str, **fields: Any) -> None:
+        hook = self.on_event
+        if hook is not None:
+            fields["event"] = event
+            fields["pattern"] = self.pattern.name
+            fields["depth"] = self.depth
+            hook(fields)
+
+    def _warn(self, step_id: str, warning: dict[str, Any]) -> None:
+        bucket = self.step_warnings.setdefault(step_id, [])
+        if warning not in bucket:
+            bucket.append(warning)
+
+    # -------------------------------------------------------------------------------------------- activation
+
+    def _activate(self, block: str | None) -> None:
+        for step in self.data_steps.get(block, ()):
+            sid = step.id
+            self.unsettled += 1
+            self.state[sid] = "waiting"
+            blocked: str | None = None
+            count = 0
+            for dep in step.depends_on:
+                if dep == "input":
+                    continue
+                st = self.state.get(dep)
+                if st == "done":
+                    continue
+                if st in ("failed", "skipped"):
+                    blocked = dep
+                    break
+                if st is None:
+                    self._fail(sid, PlxRuntimeError(INTERNAL_ERROR, f"`{sid}` depends on `{dep}`, which never ran"))
+                    blocked = ""
+                    break
+                count += 1
+                self.waiters.setdefault(dep, []).append(sid)
+            if blocked:
+                self._skip(sid, blocked)
+            elif blocked is None:
+                if count == 0:
+                    self.ready.append(step)
+                else:
+                    self.remaining[sid] = count
+        self._drain()
+
+    def _drain(self, take: bool = False) -> ir.Step | None:
+        """Start every ready step: `let`s are evaluated on the spot, agent and `use` steps get a task each.
+        With `take`, the first agent/`use` step is returned instead, for the calling task to run itself (a chain
+        of steps then runs in one task, without a task and a loop round-trip per link)."""
+        if self._draining:
+            return None
+        self._draining = True
+        kept: ir.Step | None = None
+        try:
+            while self.ready:
+                step = self.ready.popleft()
+                sid = step.id
+                if self.state.get(sid) != "waiting":
+                    continue
+                self.state[sid] = "running"
+                if self.on_event is not None:
+                    self._emit("step_started", step=sid, kind=step.kind)
+                if self.timings:
+                    self.started[sid] = time.perf_counter()
+                if isinstance(step, ir.LetStep):
+                    try:
+                        value = self.interp.evaluate(step.value, self.values)
+                    except PlxRuntimeError as exc:
+                        self._fail(sid, exc)
+                    else:
+                        self._done(sid, value)
+                elif take and kept is None:
+                    kept = step
+                else:
+                    self.tasks.add(asyncio.get_running_loop().create_task(self._run_data_steps(step)))
+        finally:
+            self._draining = False
+        return kept
+
+    async def _run_data_steps(self, step: ir.Step | None) -> None:
+        """Run a data step, then (in the same task) the next ready step its completion released, and so on."""
+        while step is not None:
+            try:
+                if isinstance(step, ir.AgentStep):
+                    value = await self._agent_step(step)
+                elif isinstance(step, ir.UseStep):
+                    value = await self._use_step(step)
+                else:  # pragma: no cover - only data steps are scheduled here
+                    raise PlxRuntimeError(INTERNAL_ERROR, f"cannot run step kind {step.kind}")
+            except PlxRuntimeError as exc:
+                self._fail(step.id, exc)
+            except Exception as exc:
+                self._fail(step.id, PlxRuntimeError(INTERNAL_ERROR, f"{type(exc).__name__}: {exc}"))
+            else:
+                self._done(step.id, value)
+            step = self._drain(take=True)
+        self.tasks.discard(asyncio.current_task())
+
+    def _settle(self, sid: str) -> None:
+        if self.timings and sid in self.started:
+            self.durations[sid] = (time.perf_counter() - self.started[sid]) * 1000
+        future = self.futures.get(sid)
+        if future is not None and not future.done():
+            future.set_result(None)
+        self.unsettled -= 1
+        if self.unsettled == 0 and self.settled_future is not None and not self.settled_future.done():
+            self.settled_future.set_result(None)
+
+    def _done(self, sid: str, value: Confident) -> None:
+        self.values[sid] = value
+        self.state[sid] = "done"
+        if self.on_event is not None:
+            self._emit("step_done", step=sid, confidence=value.confidence)
+        for waiter in self.waiters.pop(sid, ()):
+            if self.state.get(waiter) != "waiting":
+                continue
+            left = self.remaining[waiter] - 1
+            self.remaining[waiter] = left
+            if left == 0:
+                self.ready.append(self.steps[waiter])
+        self._settle(sid)
+
+    def _fail(self, sid: str, exc: PlxRuntimeError) -> None:
+        if exc.step is None:
+            exc.step = sid
+        self.state[sid] = "failed"
+        self.errors[sid] = exc
+        if self.on_event is not None:
+            self._emit("step_failed", step=sid, code=exc.code, message=exc.message)
+        self._settle(sid)
+        for waiter in self.waiters.pop(sid, ()):
+            self._skip(waiter, sid)
+
+    def _skip(self, sid: str, because: str) -> None:
+        stack = [(sid, because)]
+        while stack:
+            current, cause = stack.pop()
+            if self.state.get(current) != "waiting":
+                continue
+            self.state[current] = "skipped"
+            self.skipped_because[current] = cause
+            self._settle(current)
+            stack.extend((w, current) for w in self.waiters.pop(current, ()))
+
+    async def _await_steps(self, deps: Iterable[str]) -> bool:
+        for dep in deps:
+            if dep == "input":
+                continue
+            st = self.state.get(dep)
+            if st is None:
+                raise PlxRuntimeError(INTERNAL_ERROR, f"a statement depends on `{dep}`, which never ran")
+            if st not in ("done", "failed", "skipped"):
+                future = self.futures.get(dep)
+                if future is None:
+                    future = self.futures[dep] = asyncio.get_running_loop().create_future()
+                await future
+                st = self.state[dep]
+            if st != "done":
+                return False
+        return True
+
+    # -------------------------------------------------------------------------------------------- control flow
+
+    async def _run_block(self, block: str | None) -> _Terminal | None:
+        self._activate(block)
+        for ctrl in self.control_steps.get(block, ()):
+            if not await self._await_steps(ctrl.depends_on):
+                raise _Aborted
+            try:
+                if isinstance(ctrl, ir.BranchStep):
+                    arm = self._choose_arm(ctrl)
+                    if arm is not None:
+                        terminal = await self._run_block(f"{ctrl.id}:{arm}")
+                        if terminal is not None:
+                            return terminal
+                    continue
+                return await self._terminal(ctrl)
+            except PlxRuntimeError as exc:
+                if exc.step is None:
+                    exc.step = ctrl.id
+                self.errors[ctrl.id] = exc
+                self.control_trace[ctrl.id] = {"step": ctrl.id, "kind": ctrl.kind, "status": "failed"}
+                raise _Aborted from None
+        return None
+
+    def _choose_arm(self, step: ir.BranchStep) -> int | None:
+        values = self.values
+        info: dict[str, Any] = {"step": step.id, "kind": "branch", "form": step.form}
+        chosen: int | None = None
+        if step.form == "uncertain":
+            assert step.subject is not None
+            subject = self.interp.evaluate(step.subject, values)
+            bounds = {"high": 0.8, "medium": 0.5, **(step.bands or {})}
+            label = band(subject, bounds["high"], bounds["medium"])
+            info["confidence"] = subject.confidence
+            info["band"] = label
+            chosen = next((k for k, arm in enumerate(step.arms) if arm.label == label), None)
+            if chosen is None:
+                chosen = next((k for k, arm in enumerate(step.arms) if arm.is_else or arm.label == "else"), None)
+        else:
+            subject_value: Any = UNDEFINED
+            if step.subject is not None:
+                subject_value = self.interp.evaluate(step.subject, values).value
+            for k, arm in enumerate(step.arms):
+                if arm.is_else or arm.when is None:
+                    chosen = k
+                    break
+                guard = self.interp.evaluate(arm.when, values).value
+                hit = deep_equal(subject_value, guard) if step.subject is not None else is_truthy(guard)
+                if hit:
+                    chosen = k
+                    break
+        info["arm"] = chosen
+        if chosen is not None and step.arms[chosen].label is not None:
+            info["label"] = step.arms[chosen].label
+        self.control_trace[step.id] = info
+        if self.on_event is not None:
+            self._emit("branch", step=step.id, arm=chosen, label=info.get("label"))
+        return chosen
+
+    async def _terminal(self, step: ir.Step) -> _Terminal:
+        values = self.values
+        if isinstance(step, ir.OutputStep):
+            result = self.interp.evaluate(step.value, values)
+            self.control_trace[step.id] = {
+                "step": step.id,
+                "kind": "output",
+                "confidence": result.confidence,
+                "confidenceFrom": "explicit" if step.value.op == "with_confidence" else "propagated",
+            }
+            return _Terminal(step, result.value, result.confidence)
+        if isinstance(step, ir.FailStep):
+            message = to_string(self.interp.evaluate(step.message, values).value)
+            self.control_trace[step.id] = {"step": step.id, "kind": "fail", "message": message}
+            return _Terminal(step, None, 0.0, error=PlxRuntimeError(PATTERN_FAILED, message, step=step.id))
+        assert isinstance(step, ir.EscalateStep)
+        reason = "" if step.reason is None else to_string(self.interp.evaluate(step.reason, values).value)
+        return await self._escalate(step, reason)
+
+    async def _escalate(self, step: ir.EscalateStep, reason: str) -> _Terminal:
+        target = step.to
+        info: dict[str, Any] = {"step": step.id, "kind": "escalate", "to": target or "human", "reason": reason}
+        self.control_trace[step.id] = info
+        if target is None or target == "human" or target not in self.pattern.agents:
+            info["confidence"] = 0.0
+            return _Terminal(step, None, 0.0, escalation={"to": "human", "reason": reason})
+        candidates, _ = self._candidates(target)
+        if not candidates:
+            self._warn(
+                step.id,
+                {
+                    "type": "ESCALATION_UNROUTED",
+                    "message": f"no agent in group `{target}` to escalate to; surfaced to a human instead",
+                },
+            )
+            info["to"] = "human"
+            info["confidence"] = 0.0
+            return _Terminal(step, None, 0.0, escalation={"to": "human", "reason": reason, "requested": target})
+        supervisor = candidates[0]
+        input_value = to_plain(self.values["input"].value)
+        text = reason + ("\n\nInput:\n" + dumps(input_value, indent=2) if input_value not in (None, {}) else "")
+        task: Task = {
+            "action": "escalate",
+            "args": {"reason": reason, "input": input_value},
+            "task": text,
+            "step": step.id,
+            "pattern": self.pattern.name,
+        }
+        outcome = await self._call(step.id, supervisor, task, self._agent_timeout_for(None, target), 0, None)
+        self.calls.setdefault(step.id, []).append(outcome)
+        info["agent"] = supervisor.id
+        info["confidence"] = outcome.confidence
+        return _Terminal(
+            step,
+            outcome.record["value"],
+            outcome.confidence,
+            escalation={"to": target, "reason": reason, "agent": supervisor.id},
+            agent=supervisor.id,
+        )
+
+    # -------------------------------------------------------------------------------------------- agents
+
+    def _info(self, a: Agent) -> dict[str, Any]:
+        info = self.info_cache.get(a.id)
+        if info is None:
+            info = self.info_cache[a.id] = agent_info(a)
+        return info
+
+    def _candidates(self, group_name: str) -> tuple[list[Agent], int]:
+        """Qualifying agents of a group (all capabilities, `prefer` order, cut to `max`) and how many qualified."""
+        cached = self.candidates_cache.get(group_name)
+        if cached is not None:
+            return cached
+        group = self.pattern.agents.get(group_name)
+        if group is None:
+            raise PlxRuntimeError(EXPRESSION_ERROR, f"no agent group named `{group_name}`")
+        needed = set(group.capabilities)
+        found = [a for a in self.agents if needed.issubset(a.capabilities)]
+        if group.prefer == "expertise":
+            found.sort(key=lambda a: -a.expertise)
+        elif group.prefer == "confidence":
+            found.sort(key=lambda a: -a.historicalConfidence)
+        qualified = len(found)
+        if group.max is not None:
+            found = found[: group.max]
+        self.candidates_cache[group_name] = (found, qualified)
+        return found, qualified
+
+    def _select(self, step: ir.AgentStep, required: int) -> list[Agent]:
+        candidates, qualified = self._candidates(step.group)
+        if qualified < required or len(candidates) < required:
+            raise PlxRuntimeError(
+                NOT_ENOUGH_AGENTS,
+                f"Not enough agents available. Required: {required}, Available: {qualified}",
+                step=step.id,
+            )
+        if step.mode == "single":
+            return candidates[:1]  # one agent runs: never above any limit
+        outcome = enforce_agent_limit(candidates, self.license.max_agents, counter=self.counter)
+        if outcome.warning is not None:
+            self.metrics["agentLimitHits"] += 1
+            self._warn(step.id, dict(outcome.warning))
+        return list(outcome.agents)
+
+    def _agent_timeout_for(self, step: ir.AgentStep | None, group_name: str) -> float | None:
+        if step is not None and step.timeout is not None:
+            return _seconds(step.timeout)
+        group = self.pattern.agents.get(group_name)
+        if group is not None and group.taskTimeout is not None:
+            return _seconds(group.taskTimeout)
+        return self.agent_timeout
+
+    def _outcome(self, agent: Agent, answer: Any) -> CallOutcome:
+        """Normalise an answer into a result record; anything unusable becomes a failed record."""
+        info = self._info(agent)
+        value: Any
+        reasoning: Any
+        timestamp: Any
+        if type(answer) is dict and "error" not in answer:  # the common case, without ABC checks
+            value = answer.get("value", _NO_VALUE)
+            if value is _NO_VALUE:
+                value = answer.get("result", _NO_VALUE)
+            c = answer.get("confidence")
+            if value is not _NO_VALUE and type(c) is float and 0.0 <= c <= 1.0:
+                reasoning = answer.get("reasoning")
+                timestamp = answer.get("timestamp", 0)
+                value = to_plain(value)
+                record = {
+                    "value": value,
+                    "result": value,
+                    "confidence": c,
+                    "reasoning": reasoning if type(reasoning) is str else "" if reasoning is None else str(reasoning),
+                    "error": None,
+                    "agent": info,
+                }
+                return CallOutcome(agent, record, True, timestamp=timestamp if is_number(timestamp) else 0)
+        if isinstance(answer, Confident):
+            value = answer.value
+            confidence: Any = answer.confidence
+            reasoning = ""
+            error: Any = None
+            timestamp = 0
+        elif isinstance(answer, Mapping):
+            if "value" in answer:
+                value = answer["value"]
+            elif "result" in answer:
+                value = answer["result"]
+            else:
+                return self._failed(agent, "malformed answer: no `value` (or `result`)")
+            error = answer.get("error")
+            confidence = answer.get("confidence")
+            reasoning = answer.get("reasoning")
+            timestamp = answer.get("timestamp", 0)
+            if is_truthy(error):
+                return self._failed(agent, error if isinstance(error, str) else dumps(to_plain(error)), timestamp)
+            if not is_number(confidence):
+                return self._failed(agent, "malformed answer: `confidence` is not a number", timestamp)
+            error = None
+        else:
+            return self._failed(agent, f"malformed answer: expected {{value, confidence}}, got {type(answer).__name__}")
+        value = to_plain(value)
+        record = {
+            "value": value,
+            "result": value,
+            "confidence": clamp01(confidence),
+            "reasoning": reasoning if isinstance(reasoning, str) else ("" if reasoning is None else str(reasoning)),
+            "error": error,
+            "agent": info,
+        }
+        return CallOutcome(agent, record, True, timestamp=timestamp if is_number(timestamp) else 0)
+
+    def _failed(self, agent: Agent, why: str, timestamp: Any = 0) -> CallOutcome:
+        record = {
+            "value": None,
+            "result": None,
+            "confidence": 0.0,
+            "reasoning": FAILED_REASONING,
+            "error": why,
+            "agent": self._info(agent),
+        }
+        return CallOutcome(agent, record, False, timestamp=timestamp if is_number(timestamp) else 0, status="failed")
+
+    async def _call(
+        self,
+        step_id: str,
+        agent: Agent,
+        task: Task,
+        timeout: float | None,
+        retries: int,
+        backoff_ms: float | None,
+    ) -> CallOutcome:
+        """One agent call with per-call timeout and `retries` (exponential backoff B, 2B, 4B…)."""
+        attempts = 0
+        recorder = self.recorder
+        while True:
+            attempts += 1
+            self.metrics["agentCalls"] += 1
+            slot = recorder.begin(agent) if recorder is not None else -1
+            if self.on_event is not None:
+                self._emit("agent_started", step=step_id, agent=agent.id)
+            watch = self.watchdog.watch(timeout) if timeout is not None else None
+            try:
+                answer = await self.executor.call_agent(agent, task, timeout)
+            except asyncio.CancelledError:
+                current = asyncio.current_task()
+                if watch is None or not watch.expired or current is None or current.uncancel() > 0:
+                    raise
+                outcome = self._failed(agent, f"timed out after {_fmt_seconds(timeout)}")
+            except PlxRuntimeError:
+                raise
+            except Exception as exc:
+                outcome = self._failed(agent, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+            else:
+                if watch is not None and watch.expired:  # the agent swallowed the cancellation and answered
+                    current = asyncio.current_task()
+                    if current is not None:
+                        current.uncancel()
+                outcome = self._outcome(agent, answer)
+            finally:
+                if watch is not None:
+                    self.watchdog.finish(watch)
+            if not outcome.timestamp and self.timings:
+                outcome.timestamp = round(time.time() * 1000)
+            if recorder is not None:
+                response: dict[str, Any] = {
+                    "result": outcome.record["value"],
+                    "confidence": outcome.record["confidence"],
+                    "reasoning": outcome.record["reasoning"],
+                }
+                if outcome.record["error"] is not None:
+                    response["error"] = outcome.record["error"]
+                response["timestamp"] = outcome.timestamp
+                recorder.finish(agent, slot, response)
+            if self.on_event is not None:
+                self._emit(
+                    "agent_answered",
+                    step=step_id,
+                    agent=agent.id,
+                    confidence=outcome.confidence,
+                    error=outcome.record["error"],
+                )
+            if outcome.ok or attempts > retries:
+                break
+            self.metrics["retries"] += 1
+            delay = (backoff_ms or 0) * 2 ** (attempts - 1) / 1000
+            if delay > 0:
+                await asyncio.sleep(delay)
+        if not outcome.ok:
+            self.metrics["agentFailures"] += 1
+        outcome.attempts = attempts
+        return outcome
+
+    def _task_for(self, step: ir.AgentStep, local: dict[str, Confident] | None) -> Task:
+        args: dict[str, Any] = {}
+        evaluate = self.interp.evaluate
+        for key, expr in step.args.items():
+            value = evaluate(expr, self.values, local).value
+            if type(value) in _PRIMITIVES:
+                args[key] = value
+            elif value is not UNDEFINED:
+                args[key] = to_plain(value)
+        task: Task = {"action": step.action, "args": args, "step": step.id, "pattern": self.pattern.name}
+        if "task" in args:
+            task["task"] = args["task"] if isinstance(args["task"], str) else dumps(args["task"])
+        return task
+
+    def _policy_for(self, step: ir.AgentStep) -> ir.Policy | None:
+        policy = step.policy or self.pattern.policy
+        if policy is None and step.verify:
+            return DEFAULT_POLICY
+        return policy
+
+    async def _agent_step(self, step: ir.AgentStep) -> Confident:
+        over = step.over
+        items: list[Any] = []
+        items_confidence = 1.0
+        if over is not None:
+            source = self.interp.evaluate(over.items, self.values)
+            if source.value is None or source.value is UNDEFINED:
+                items = []
+            elif isinstance(source.value, list):
+                items = source.value
+            else:
+                raise PlxRuntimeError(EXPRESSION_ERROR, f"`for {over.var} in …` needs a list", step=step.id)
+            items_confidence = source.confidence
+        required = step.mode != "fanout" and (over is None or bool(items))
+        group = self.pattern.agents.get(step.group)
+        minimum = group.min if group is not None else 0
+        selected = self._select(step, max(minimum, 1) if required else minimum)
+        timeout = self._agent_timeout_for(step, step.group)
+        policy = self._policy_for(step)
+        self.selected[step.id] = selected
+        if over is None:
+            task = self._task_for(step, None)
+            if step.mode == "fanout":
+                outcomes = await self._gather(
+                    [self._pipeline(step, agent, task, timeout, policy) for agent in selected]
+                )
+                self.calls[step.id] = outcomes
+                return confident([o.record for o in outcomes], 1.0)
+            if step.mode == "single":
+                outcome = await self._pipeline(step, selected[0], task, timeout, policy)
+                self.calls[step.id] = [outcome]
+                return confident(outcome.record, outcome.confidence)
+            winner = await self._race(step, selected, task, timeout, policy, self.calls.setdefault(step.id, []))
+            return confident(winner.record, winner.confidence)
+        var = over.var
+        tasks = [self._task_for(step, {var: element(item, items_confidence)}) for item in items]
+        if not items:
+            self.calls[step.id] = []
+            return confident([], 1.0)
+        if step.mode == "race":
+            sinks: list[list[CallOutcome]] = [[] for _ in tasks]
+            winners = await self._gather(
+                [self._race(step, selected, t, timeout, policy, sink) for t, sink in zip(tasks, sinks, strict=True)]
+            )
+            self.calls[step.id] = [o for sink in sinks for o in sink]
+            return confident([w.record for w in winners], 1.0)
+        agents = selected if step.mode == "fanout" else selected[:1]
+        outcomes = await self._gather(
+            [self._pipeline(step, agents[i % len(agents)], t, timeout, policy) for i, t in enumerate(tasks)]
+        )
+        self.calls[step.id] = outcomes
+        return confident([o.record for o in outcomes], 1.0)
+
+    async def _gather(self, coros: Sequence[Any]) -> list[Any]:
+        """Run coroutines concurrently, results in the order given; cancelling this cancels (and awaits) them all."""
+        if len(coros) == 1:
+            return [await coros[0]]
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(c) for c in coros]
+        except BaseExceptionGroup as eg:
+            for exc in eg.exceptions:
+                if isinstance(exc, PlxRuntimeError):
+                    raise exc from None
+            raise eg.exceptions[0] from None
+        return [t.result() for t in tasks]
+
+    async def _pipeline(
+        self, step: ir.AgentStep, agent: Agent, task: Task, timeout: float | None, policy: ir.Policy | None
+    ) -> CallOutcome:
+        outcome = await self._call(step.id, agent, task, timeout, step.retries, step.backoff)
+        if policy is not None:
+            outcome = await self._apply_policy(step, agent, task, outcome, policy, timeout)
+        return outcome
+
+    async def _race(
+        self,
+        step: ir.AgentStep,
+        agents: Sequence[Agent],
+        task: Task,
+        timeout: float | None,
+        policy: ir.Policy | None,
+        sink: list[CallOutcome],
+    ) -> CallOutcome:
+        """All agents at once; the first answer (completion order; dispatch order within one wake-up) meeting
+        `until` wins and the rest are cancelled. If none does, the most confident answer (first in dispatch order
+        on ties) wins."""
+        loop = asyncio.get_running_loop()
+        tasks = [loop.create_task(self._call(step.id, a, task, timeout, step.retries, step.backoff)) for a in agents]
+        index = {t: i for i, t in enumerate(tasks)}
+        outcomes: list[CallOutcome | None] = [None] * len(tasks)
+        winner: CallOutcome | None = None
+        pending: set[asyncio.Task[CallOutcome]] = set(tasks)
+        name = _name_of(step.id)
+        try:
+            while pending and winner is None:
+                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                for t in sorted(done, key=index.__getitem__):
+                    outcome = t.result()
+                    outcomes[index[t]] = outcome
+                    if winner is None and self._until(step, outcome, name):
+                        winner = outcome
+        finally:
+            for t in pending:
+                t.cancel()
+            if pending:
+                await asyncio.gather(*pending, return_exceptions=True)
+        if winner is None:
+            finished = [o for o in outcomes if o is not None]
+            winner = finished[0]
+            for o in finished[1:]:
+                if o.confidence > winner.confidence:
+                    winner = o
+            reason = "no answer met `until`; the most confident answer wins"
+        else:
+            reason = "first answer meeting `until`"
+        settled: list[CallOutcome] = []
+        for i, maybe in enumerate(outcomes):
+            if maybe is None:
+                self.metrics["cancelled"] += 1
+                maybe = _cancelled_outcome(agents[i], self._info(agents[i]))
+            settled.append(maybe)
+        final = winner
+        if policy is not None:
+            final = await self._apply_policy(step, winner.agent, task, winner, policy, timeout)
+        sink.extend(final if o is winner else o for o in settled)
+        info = self.step_info.setdefault(step.id, {})
+        info.setdefault("winners", []).append(winner.agent.id)
+        info["raceOutcome"] = reason
+        return final
+
+    def _until(self, step: ir.AgentStep, outcome: CallOutcome, name: str) -> bool:
+        if step.until is None:
+            return outcome.ok
+        candidate = confident(outcome.record, outcome.confidence)
+        local = {name: candidate, step.id: candidate}
+        return is_truthy(self.interp.evaluate(step.until, self.values, local).value)
+
+    # -------------------------------------------------------------------------------------------- policy / verify
+
+    async def _signal(
+        self, step: ir.AgentStep, outcome: CallOutcome, task: Task, timeout: float | None
+    ) -> tuple[float | None, str, list[OracleResult]]:
+        if not step.verify:
+            return outcome.confidence, "", []
+        if not outcome.ok:
+            return 0.0, f"the agent failed: {outcome.record['error']}", []
+        results = [await self._oracle(step, v, outcome, task, timeout) for v in step.verify]
+        signals = [r.confidence for r in results if r.confidence is not None]
+        detail = "; ".join(r.detail for r in results if r.detail)
+        return (min(signals) if signals else None), detail, results
+
+    def _option(self, verify: ir.Verify, name: str) -> Any:
+        expr = verify.options.get(name)
+        if expr is None:
+            return None
+        value = self.interp.evaluate(expr, self.values).value
+        return None if value is UNDEFINED else value
+
+    async def _oracle(
+        self, step: ir.AgentStep, verify: ir.Verify, outcome: CallOutcome, task: Task, timeout: float | None
+    ) -> OracleResult:
+        if verify.type == "command":
+            cwd = self._option(verify, "cwd")
+            score = self._option(verify, "score")
+            oracle_timeout = self._option(verify, "timeout")
+            pass_c = self._option(verify, "pass_confidence")
+            fail_c = self._option(verify, "fail_confidence")
+            return await run_command_oracle(
+                verify.run or "true",
+                cwd=None if cwd is None else to_string(cwd),
+                timeout_ms=float(to_number(oracle_timeout))
+                if oracle_timeout is not None
+                else DEFAULT_COMMAND_TIMEOUT_MS,
+                pass_confidence=float(to_number(pass_c)) if pass_c is not None else 1.0,
+                fail_confidence=float(to_number(fail_c)) if fail_c is not None else 0.0,
+                score=None if score is None else to_string(score),
+            )
+        if verify.type == "agent":
+            return await self._review(step, verify, outcome, task, timeout)
+        self._warn(
+            step.id,
+            {
+                "type": "VERIFY_HISTORY",
+                "message": "`verify history` is not implemented by the local runtime; it counts as a pass (1.0)",
+            },
+        )
+        return OracleResult("history", 1.0, "history oracle not implemented: neutral 1.0")
+
+    async def _review(
+        self, step: ir.AgentStep, verify: ir.Verify, outcome: CallOutcome, task: Task, timeout: float | None
+    ) -> OracleResult:
+        policy = self._policy_for(step)
+        role = verify.role or (policy.escalateTo if policy is not None else None)
+        if role is None or role not in self.pattern.agents:
+            return OracleResult("agent", 1.0, "no reviewer group: neutral 1.0")
+        reviewers, _ = self._candidates(role)
+        if not reviewers:
+            return OracleResult("agent", 1.0, f"no agent in reviewer group `{role}`: neutral 1.0")
+        rubric = self._option(verify, "rubric")
+        subject = outcome.record["value"]
+        prompt = "Please review the following:\n\n" + dumps(subject, indent=2)
+        if rubric is not None:
+            prompt += f"\n\nRubric: {to_string(rubric)}"
+        prompt += "\n\n" + REVIEW_PROTOCOL
+        review_task: Task = {
+            "action": "review",
+            "args": {"subject": subject, "rubric": None if rubric is None else to_string(rubric)},
+            "task": prompt,
+            "step": step.id,
+            "pattern": self.pattern.name,
+        }
+        reviewer = reviewers[0]
+        review = await self._call(step.id, reviewer, review_task, self._agent_timeout_for(None, role), 0, None)
+        self.reviews.setdefault(step.id, []).append(review)
+        if not review.ok:
+            return OracleResult("agent", 1.0, f"reviewer {reviewer.id} failed: neutral 1.0")
+        text = _result_text(review.record["value"])
+        if review.record["reasoning"]:
+            text += "\n" + review.record["reasoning"]
+        verdict, confidence = parse_review_verdict(text)
+        if confidence is None:
+            return OracleResult("agent", 1.0, f"reviewer {reviewer.id}: unparseable review, neutral 1.0")
+        return OracleResult("agent", confidence, f"reviewer {reviewer.id}: {verdict or 'no verdict'}")
+
+    async def _apply_policy(
+        self,
+        step: ir.AgentStep,
+        agent: Agent,
+        task: Task,
+        first: CallOutcome,
+        policy: ir.Policy,
+        timeout: float | None,
+    ) -> CallOutcome:
+        """ORG_CHART.md §4 `applyConfidencePolicy` on one agent's answer: at most one retry (the more confident
+        attempt wins, the first on ties), escalation to the supervisor group, accept / accept_with_warning."""
+        accept = policy.accept if policy.accept is not None else 0.8
+        actions: list[str] = []
+        info: dict[str, Any] = {"actions": actions, "selfConfidence": first.confidence}
+        c, detail, oracles = await self._signal(step, first, task, timeout)
+        if oracles:
+            info["oracles"] = [o.to_json() for o in oracles]
+        if c is None:
+            actions.append("no_signal")
+            first.policy = info
+            return first
+        current, current_c = first, c
+        if (
+            policy.retryBelow is not None
+            and c < policy.retryBelow
+            and (policy.escalateBelow is None or c >= policy.escalateBelow)
+        ):
+            actions.append("retry")
+            self.metrics["policyRetries"] += 1
+            critique = f"Your previous result did not pass verification ({js_to_fixed(c)})"
+            if detail:
+                critique += f": {detail}"
+            text = (
+                critique
+                + ".\n\nOriginal task:\n"
+                + (task.get("task") or task_text(task))
+                + "\n\nYour previous result:\n"
+                + _result_text(first.record["value"])
+            )
+            retry_task: Task = {**task, "args": {**task.get("args", {}), "critique": critique}, "task": text}
+            second = await self._call(step.id, agent, retry_task, timeout, step.retries, step.backoff)
+            c2, detail2, oracles2 = await self._signal(step, second, retry_task, timeout)
+            c2 = 0.0 if c2 is None else c2
+            info["retry"] = {"confidence": c2, "selfConfidence": second.confidence}
+            if oracles2:
+                info["retry"]["oracles"] = [o.to_json() for o in oracles2]
+            if c2 > c:
+                current, current_c, detail = second, c2, detail2
+                current.attempts += first.attempts
+        if policy.escalateBelow is not None and current_c < policy.escalateBelow:
+            target = policy.escalateTo
+            supervisors: list[Agent] = []
+            if target is not None and target != "human" and target in self.pattern.agents:
+                supervisors = self._candidates(target)[0]
+            if not supervisors:
+                actions.append("escalation_unrouted")
+                info["signal"] = current_c
+                self._warn(
+                    step.id,
+                    {
+                        "type": "ESCALATION_UNROUTED",
+                        "message": (
+                            f"step `{_name_of(step.id)}`: agent {current.agent.id} answered with confidence "
+                            f"{js_to_fixed(current_c)}, below {policy.escalateBelow:g}, and there is no supervisor "
+                            f"group to escalate to ({target or 'none named'}); the answer is surfaced as it is"
+                        ),
+                        "step": step.id,
+                        "agent": current.agent.id,
+                    },
+                )
+                return self._with_signal(current, current_c, info)
+            actions.append("escalate")
+            self.metrics["policyEscalations"] += 1
+            supervisor = supervisors[0]
+            message = (
+                f"Your report ({current.agent.name}, group {step.group}) returned a result for step "
+                f"`{_name_of(step.id)}` with confidence {js_to_fixed(current_c)}, below {policy.escalateBelow:g}."
+                + (f"\n{detail}" if detail else "")
+                + "\n\nTask:\n"
+                + (task.get("task") or task_text(task))
+                + "\n\nTheir result:\n"
+                + _result_text(current.record["value"])
+                + "\n\nPlease reply with the final, corrected result."
+            )
+            escalation_task: Task = {
+                "action": "escalate",
+                "args": {
+                    "step": step.id,
+                    "from": current.agent.id,
+                    "confidence": current_c,
+                    "detail": detail,
+                    "result": current.record["value"],
+                },
+                "task": message,
+                "step": step.id,
+                "pattern": self.pattern.name,
+            }
+            answer = await self._call(
+                step.id, supervisor, escalation_task, self._agent_timeout_for(None, target or ""), 0, None
+            )
+            info["escalatedTo"] = supervisor.id
+            info["signal"] = current_c
+            info["from"] = current.agent.id
+            answer.policy = info
+            answer.attempts += current.attempts
+            return answer
+        actions.append("accept" if current_c >= accept else "accept_with_warning")
+        info["signal"] = current_c
+        return self._with_signal(current, current_c, info)
+
+    @staticmethod
+    def _with_signal(outcome: CallOutcome, c: float, info: dict[str, Any]) -> CallOutcome:
+        record = outcome.record if outcome.record["confidence"] == c else {**outcome.record, "confidence": c}
+        return CallOutcome(
+            outcome.agent,
+            record,
+            outcome.ok,
+            timestamp=outcome.timestamp,
+            attempts=outcome.attempts,
+            status=outcome.status,
+            policy=info,
+        )
+
+    # -------------------------------------------------------------------------------------------- use
+
+    async def _use_step(self, step: ir.UseStep) -> Confident:
+        target = self.library.resolve(step.pattern)
+        if self.depth + 1 > MAX_USE_DEPTH:
+            raise PlxRuntimeError(
+                UNKNOWN_PATTERN, f"`use` nests more than {MAX_USE_DEPTH} patterns deep (a composition cycle?)"
+            )
+        names = list(target.input)
+        args: dict[str, Any] = {}
+        for key, expr in step.args.items():
+            value = self.interp.evaluate(expr, self.values).value
+            if value is UNDEFINED:
+                continue
+            if key.startswith("_") and key[1:].isdigit() and int(key[1:]) < len(names):
+                key = names[int(key[1:])]
+            args[key] = to_plain(value)
+        self.step_info[step.id] = {"pattern": target.name}
+        sub_input = validate_input(target, args)
+        sub = Run(
+            target,
+            sub_input,
+            self.agents,
+            executor=self.executor,
+            license=self.license,
+            counter=self.counter,
+            library=self.library,
+            agent_timeout=self.agent_timeout,
+            recorder=self.recorder,
+            on_event=self.on_event,
+            timings=self.timings,
+            depth=self.depth + 1,
+            watchdog=self.watchdog,
+        )
+        result = await sub.execute()
+        for key, count in result.metrics.items():
+            if key in self.metrics and isinstance(count, int):
+                self.metrics[key] += count
+        if result.error is not None:
+            raise PlxRuntimeError(
+                result.error.code,
+                f"in `use {_name_of(step.id)} = {target.name}(…)`: {result.error.message}",
+                step=step.id,
+            )
+        self.sub_traces[step.id] = result.trace
+        for warning in result.warnings:
+            self._warn(step.id, warning)
+        record: dict[str, Any] = {
+            "pattern": target.name,
+            "value": result.value,
+            "confidence": result.confidence,
+            "warnings": result.warnings,
+        }
+        if result.escalation is not None:
+            record["escalation"] = result.escalation
+        return Confident(record, result.confidence)
+
+    # -------------------------------------------------------------------------------------------- the run
+
+    async def execute(self) -> RunResult:
+        """Run to completion; never raises for run-time failures (they come back in `RunResult.error`)."""
+        started = time.perf_counter()
+        terminal: _Terminal | None = None
+        error: PlxRuntimeError | None = None
+        self._emit("run_started", steps=len(self.pattern.steps))
+        try:
+            try:
+                async with asyncio.timeout(self.timeout):
+                    try:
+                        terminal = await self._run_block(None)
+                    except _Aborted:
+                        terminal = None
+                    if self.unsettled > 0:
+                        self.settled_future = asyncio.get_running_loop().create_future()
+                        await self.settled_future
+            except TimeoutError:
+                error = PlxRuntimeError(RUN_TIMEOUT, f"the run did not finish within {_fmt_seconds(self.timeout)}")
+            except PlxRuntimeError as exc:
+                error = exc
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                error = PlxRuntimeError(INTERNAL_ERROR, f"{type(exc).__name__}: {exc}")
+        finally:
+            await self._cancel_all()
+            if self.depth == 0:
+                self.watchdog.close()
+        if error is None and self.errors:
+            error = min(self.errors.values(), key=lambda e: self.order.get(e.step or "", math.inf))
+        if error is None and terminal is not None and terminal.error is not None:
+            error = terminal.error
+        if error is None and terminal is None:
+            error = PlxRuntimeError(
+                NO_RESULT, f"{self.pattern.name} ran out of statements without an `output`, `escalate` or `fail`"
+            )
+        total_ms = (time.perf_counter() - started) * 1000
+        result = self._result(terminal, error, total_ms)
+        self._emit("run_finished", status=result.status, confidence=result.confidence)
+        return result
+
+    async def _cancel_all(self) -> None:
+        while self.tasks:
+            pending = list(self.tasks)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+            self.tasks.difference_update(pending)
+
+    # -------------------------------------------------------------------------------------------- reporting
+
+    def _result(self, terminal: _Terminal | None, error: PlxRuntimeError | None, total_ms: float) -> RunResult:
+        warnings: list[dict[str, Any]] = []
+        for sid in sorted(self.step_warnings, key=lambda s: self.order.get(s, math.inf)):
+            for w in self.step_warnings[sid]:
+                if w not in warnings:
+                    warnings.append(w)
+        trace = self._trace()
+        metrics: dict[str, Any] = {
+            "steps": sum(1 for s in self.state.values() if s in ("done", "failed", "skipped"))
+            + len(self.control_trace),
+            **self.metrics,
+        }
+        if self.timings:
+            metrics["timings"] = {
+                "totalMs": round(total_ms, 3),
+                "steps": {
+                    sid: round(ms, 3) for sid, ms in sorted(self.durations.items(), key=lambda p: self.order[p[0]])
+                },
+            }
+        if error is not None:
+            return RunResult(
+                self.pattern.name,
+                "failed",
+                warnings=warnings,
+                trace=trace,
+                metrics=metrics,
+                error=RunError(error.code, error.message, error.step),
+            )
+        assert terminal is not None
+        confidence = terminal.confidence
+        required = self.pattern.requires.get("confidence")
+        if required is not None and confidence < required:
+            warnings.append(
+                {
+                    "type": "REQUIREMENT_NOT_MET",
+                    "message": f"the result's confidence {js_to_fixed(confidence)} is below the pattern's "
+                    f"`requires confidence >= {required:g}`",
+                }
+            )
+        entry = self.control_trace.get(terminal.step.id)
+        if entry is not None:
+            entry["provenance"] = self._provenance(terminal)
+        return RunResult(
+            self.pattern.name,
+            "escalated" if terminal.escalation is not None else "ok",
+            value=to_plain(terminal.value),
+            confidence=confidence,
+            warnings=warnings,
+            trace=trace,
+            metrics=metrics,
+            escalation=terminal.escalation,
+        )
+
+    def _trace(self) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for step in self.pattern.steps:
+            sid = step.id
+            control = self.control_trace.get(sid)
+            if control is not None:
+                calls = self.calls.get(sid)
+                if calls:
+                    control["results"] = [o.trace_json() for o in calls]
+                out.append(control)
+                continue
+            st = self.state.get(sid)
+            if st is None or st in ("waiting", "running"):
+                continue
+            entry: dict[str, Any] = {"step": sid, "kind": step.kind}
+            if isinstance(step, ir.AgentStep) and sid in self.selected:
+                entry["mode"] = step.mode
+                entry["group"] = step.group
+                entry["action"] = step.action
+                entry["agents"] = [a.id for a in self.selected[sid]]
+            info = self.step_info.get(sid)
+            if info is not None:
+                entry.update(info)
+            if st == "done":
+                entry["confidence"] = self.values[sid].confidence
+            elif st == "failed":
+                entry["status"] = "failed"
+                exc = self.errors[sid]
+                entry["error"] = {"code": exc.code, "message": exc.message}
+            else:
+                entry["status"] = "skipped"
+                entry["reason"] = f"depends on `{self.skipped_because[sid]}`, which did not complete"
+            if sid in self.calls:
+                entry["results"] = [o.trace_json() for o in self.calls[sid]]
+            if sid in self.reviews:
+                entry["reviews"] = [o.trace_json() for o in self.reviews[sid]]
+            if sid in self.sub_traces:
+                entry["trace"] = self.sub_traces[sid]
+            out.append(entry)
+        return out
+
+    def _provenance(self, terminal: _Terminal) -> dict[str, Any]:
+        """Which agent answer or step set the final confidence. Walks the output's dependencies breadth-first
+        (nearest first, `depends_on` order within a level) and names the first agent answer with exactly that
+        confidence (dispatch order within a step); failing that the first `let`/`use` with that confidence, then
+        the first step whose numeric value is it (an explicit `with confidence x`), else the output itself."""
+        if terminal.agent is not None:
+            return {"step": terminal.step.id, "agent": terminal.agent}
+        if terminal.escalation is not None:
+            return {"step": terminal.step.id, "via": "escalation"}
+        c = terminal.confidence
+        by_confidence: dict[str, Any] | None = None
+        by_value: dict[str, Any] | None = None
+        seen: set[str] = set()
+        queue = deque(d for d in terminal.step.depends_on if d != "input")
+        while queue:
+            sid = queue.popleft()
+            if sid in seen or self.state.get(sid) != "done":
+                continue
+            seen.add(sid)
+            for o in self.calls.get(sid, ()):
+                if o.status != "cancelled" and o.confidence == c:
+                    return {"step": sid, "agent": o.agent.id}
+            value = self.values[sid]
+            if by_confidence is None and value.confidence == c and self.steps[sid].kind != "agent":
+                by_confidence = {"step": sid}
+            if by_value is None and is_number(value.value) and float(value.value) == c:
+                by_value = {"step": sid, "via": "value"}
+            queue.extend(d for d in self.steps[sid].depends_on if d != "input")
+        return by_confidence or by_value or {"step": terminal.step.id, "via": "expression"}
+
+
+# ------------------------------------------------------------------------------------------------ public API
+
+
+def _pick(patterns: Sequence[ir.CompiledPattern], name: str | None, where: str) -> ir.CompiledPattern:
+    """The pattern named `name`; without a name, the file's only pattern, else its only pattern that no other
+    pattern of the file `use`s (the entry point)."""
+    if name is None:
+        if len(patterns) == 1:
+            return patterns[0]
+        used = {s.pattern for p in patterns for s in p.steps if isinstance(s, ir.UseStep)}
+        roots = [p for p in patterns if p.name not in used]
+        if len(roots) == 1:
+            return roots[0]
+        names = ", ".join(p.name for p in patterns) or "none"
+        raise ValueError(f"{where} declares several patterns ({names}); choose one with --pattern / pattern_name=")
+    for p in patterns:
+        if p.name == name:
+            return p
+    names = ", ".join(p.name for p in patterns) or "none"
+    raise ValueError(f"{where} has no pattern `{name}` (it declares: {names})")
+
+
+def resolve_pattern(
+    pattern: ir.CompiledPattern | ir.CompiledFile | str | Path,
+    pattern_name: str | None = None,
+    library: PatternLibrary | None = None,
+) -> tuple[ir.CompiledPattern, PatternLibrary]:
+    """The pattern to run and the library `use` resolves against. A str/Path is a `.plx` file or source text
+    (compiled, raising CompileError), a compiled YAML/JSON file, or `stdlib:Name`."""
+    library = library if library is not None else PatternLibrary()
+    if isinstance(pattern, ir.CompiledPattern):
+        library.add([pattern])
+        return pattern, library
+    if isinstance(pattern, ir.CompiledFile):
+        library.add(pattern.patterns)
+        return _pick(pattern.patterns, pattern_name, "the compiled file"), library
+    text = str(pattern)
+    if isinstance(pattern, str) and text.startswith("stdlib:"):
+        return library.resolve(text[len("stdlib:") :]), library
+    path = Path(text)
+    is_path = isinstance(pattern, Path) or ("\n" not in text and path.suffix in (".plx", ".yaml", ".yml", ".json"))
+    if is_path and path.suffix in (".yaml", ".yml", ".json"):
+        from parallax_dsl.emit.document import load_compiled
+
+        compiled = load_compiled(path.read_text(encoding="utf-8"))
+        library.add(compiled.patterns)
+        return _pick(compiled.patterns, pattern_name, str(path)), library
+    if is_path:
+        compiled, imported = compile_with_imports(path)
+    else:
+        compiled, imported = compile_with_imports("<input>.plx", text)
+    library.add(compiled.patterns)
+    library.add(imported)
+    return _pick(compiled.patterns, pattern_name, str(path) if is_path else "the source"), library
+
+
+def _failed_result(name: str, exc: PlxRuntimeError) -> RunResult:
+    return RunResult(name, "failed", error=RunError(exc.code, exc.message, exc.step))
+
+
+async def run(
+    pattern: ir.CompiledPattern | ir.CompiledFile | str | Path,
+    input: Any = None,
+    agents: Iterable[Any] | None = None,
+    *,
+    executor: Executor | None = None,
+    license: LicenseInfo | None = None,
+    max_agents: int | None = None,
+    pattern_name: str | None = None,
+    timeout: float | None = None,
+    agent_timeout: float | None = DEFAULT_AGENT_TIMEOUT,
+    library: PatternLibrary | None = None,
+    recorder: Recorder | None = None,
+    counter: LimitCounter | None = None,
+    on_event: EventHook | None = None,
+    timings: bool = False,
+) -> RunResult:
+    """Run a pattern with the built-in scheduler and return its `RunResult` (run-time failures are in `.error`).
+
+    `pattern`: a CompiledPattern / CompiledFile, a `.plx` path or source text, a compiled YAML/JSON path, or
+    `"stdlib:Name"`. `agents`: Agent objects (see parallax_dsl.runtime.agents). `license`: the LicenseInfo whose
+    agent limit applies (default: detected, with `max_agents` as `--max-agents`). `timeout`: whole-run seconds
+    (default: the pattern's `timeout` setting, else none). `agent_timeout`: per-call seconds when neither the step
+    nor its group sets one. `timings`: add wall-clock durations under `metrics.timings`.
+    """
+    compiled, lib = resolve_pattern(pattern, pattern_name, library)
+    registry = [coerce_agent(a) for a in (agents or ())]
+    info = license if license is not None else detect_license(max_agents=max_agents)
+    if timeout is None and is_number(compiled.settings.get("timeout")):
+        timeout = float(compiled.settings["timeout"]) / 1000.0
+    try:
+        value = validate_input(compiled, input)
+    except PlxRuntimeError as exc:
+        return _failed_result(compiled.name, exc)
+    runner = Run(
+        compiled,
+        value,
+        registry,
+        executor=executor if executor is not None else LocalExecutor(),
+        license=info,
+        counter=counter if counter is not None else LimitCounter(),
+        library=lib,
+        agent_timeout=agent_timeout,
+        timeout=timeout,
+        recorder=recorder,
+        on_event=on_event,
+        timings=timings,
+    )
+    return await runner.execute()
+
+
+def run_sync(
+    pattern: ir.CompiledPattern | ir.CompiledFile | str | Path,
+    input: Any = None,
+    agents: Iterable[Any] | None = None,
+    **kwargs: Any,
+) -> RunResult:
+    """`run(...)` from synchronous code (starts an event loop; do not call from inside one)."""
+    return asyncio.run(run(pattern, input, agents, **kwargs))
+
+
+def cancelled_result(name: str) -> RunResult:
+    """The result reported when a run is interrupted (Ctrl-C)."""
+    return _failed_result(name, PlxRuntimeError(CANCELLED, "the run was cancelled"))
+
+
+__all__ = [
+    "DEFAULT_AGENT_TIMEOUT",
+    "Run",
+    "RunError",
+    "RunResult",
+    "cancelled_result",
+    "resolve_pattern",
+    "run",
+    "run_sync",
+]
