@@ -17,6 +17,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "license": ("parallax_dsl.cli.license_cmd", "license_group"),
     "lsp": ("parallax_dsl.cli.lsp_cmd", "lsp"),
     "rule": ("parallax_dsl.cli.rule_cmd", "rule"),
+    "run": ("parallax_dsl.cli.run_cmd", "run"),
 }
 
 
