@@ -144,7 +144,7 @@ def render_text(result: RunResult) -> str:
         lines.append(f"{result.pattern}: ok")
     lines.append(f"confidence: {_number(result.confidence)} ({_band(result.confidence)})")
     terminal = next((e for e in reversed(result.trace) if "provenance" in e), None)
-    if terminal is not None:
+    if terminal is not None and terminal["provenance"].get("via") != "escalation":
         prov = terminal["provenance"]
         source = f"step `{prov['step']}`" + (f", agent {prov['agent']}" if "agent" in prov else "")
         lines.append(f"confidence set by: {source}")
