@@ -212,13 +212,14 @@ class _Progress:
 # ------------------------------------------------------------------------------------------------ the command
 
 
-def _fail(result: RunResult, fmt: str) -> None:
+def _fail(result: RunResult, fmt: str, exit_code: int = EXIT_FINDINGS) -> None:
+    """Report a failed run ({error} JSON on stdout, or one line on stderr) and exit."""
     assert result.error is not None
     if fmt == "json":
         click.echo(result.to_json_text())
     else:
         click.echo(f"plxc: run failed [{result.error.code}]: {result.error.message}", err=True)
-    raise SystemExit(EXIT_FINDINGS)
+    raise SystemExit(exit_code)
 
 
 @click.command(
@@ -354,8 +355,7 @@ def run(
             result = cancelled_result(pattern.name)
             if recorder is not None and record:
                 recorder.save(record)
-            _fail(result, fmt)
-            raise SystemExit(EXIT_INTERRUPTED) from None
+            _fail(result, fmt, EXIT_INTERRUPTED)
     if recorder is not None and record:
         recorder.save(record)
         click.echo(f"plxc: recorded {sum(len(v) for v in recorder.responses.values())} answer(s) to {record}", err=True)
@@ -386,6 +386,6 @@ def _print_rich(result: RunResult) -> None:
     head, _, _ = text.partition("value:\n")
     console.print(head.rstrip(), highlight=False)
     console.print("value:")
-    console.print(Syntax(dumps(result.value, indent=2), "json", background_color="default"))
+    console.print(Syntax(dumps(result.value, indent=2), "json", background_color="default", word_wrap=True))
     _, _, rest = text.partition("\nwarnings:\n") if result.warnings else text.partition("\nsteps:\n")
     console.print(("warnings:\n" if result.warnings else "steps:\n") + rest.rstrip(), highlight=False)

@@ -213,3 +213,16 @@ def test_review_verdict_parsing(text: str, expected: tuple[str | None, float | N
 @pytest.mark.parametrize(("x", "text"), [(0.5, "0.50"), (0.125, "0.13"), (0.2, "0.20"), (1, "1.00"), (0.005, "0.01")])
 def test_js_to_fixed(x: float, text: str) -> None:
     assert js_to_fixed(x) == text
+
+
+def test_a_run_timeout_kills_a_running_verify_command(tmp_path: Any) -> None:
+    import os
+
+    pid_file = tmp_path / "pid"
+    worker, lead = team(answer("v1", 0.9))
+    clause = f'verify command "echo $$ > {pid_file}; exec sleep 30"\n{POLICY}'
+    result = run_text(pattern(clause), None, [worker, lead], timeout=0.3)
+    assert result.error is not None and result.error.code == "RUN_TIMEOUT"
+    pid = int(pid_file.read_text())
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
