@@ -85,7 +85,14 @@ class PatternLibrary:
                 f"unknown pattern `{name}`: it is not in this file or its imports, and no stdlib file declares it "
                 f"(looked in {where})",
             )
-        compiled, imported = compile_with_imports(path)
+        from parallax_dsl.ir.compile import CompileError
+
+        try:
+            compiled, imported = compile_with_imports(path)
+        except CompileError as exc:
+            raise PlxRuntimeError(
+                UNKNOWN_PATTERN, f"stdlib pattern `{name}` ({path}) does not compile: {exc}"
+            ) from None
         self.add(compiled.patterns)
         self.add(imported)
         found = self.patterns.get(name)

@@ -477,3 +477,19 @@ def test_prefer_confidence_sorts_by_historical_confidence(prefer: str) -> None:
 def test_compile_helper_produces_the_ir_the_scheduler_reads() -> None:
     p = compile_text(FANOUT)
     assert [s.kind for s in p.steps] == ["agent", "output"]
+
+
+def test_a_stdlib_pattern_that_does_not_compile_is_unknown_pattern(tmp_path: Path) -> None:
+    from parallax_dsl.runtime import PatternLibrary
+
+    (tmp_path / "SimpleConsensus.plx").write_text("pattern SimpleConsensus { output nope }", encoding="utf-8")
+    source = "pattern U { use b = SimpleConsensus() output b.value }"
+    result = asyncio.run(run(source, None, library=PatternLibrary(stdlib=[tmp_path])))
+    assert result.error is not None and result.error.code == "UNKNOWN_PATTERN"
+    assert "does not compile" in result.error.message and "undefined name `nope`" in result.error.message
+
+
+def test_a_fanout_over_an_empty_group_is_an_empty_list() -> None:
+    source = 'pattern E { agents g { capabilities ["zz"] } fanout s = g.go() output { n: len(s) } }'
+    result = run_text(source)
+    assert (result.value, result.error) == ({"n": 0}, None)
