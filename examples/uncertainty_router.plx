@@ -39,3 +39,30 @@ pattern TriageRouter {
     low => escalate to human "The probe was not confident; a specialist should look at this task"
   }
 }
+
+test "a confident probe answers alone" for TriageRouter {
+  input { task: "Classify: disk usage at 91%" }
+  agent probe { capabilities ["analysis"] } answers "warning" with confidence 0.9
+  agent expert { capabilities ["analysis", "expert"] } answers "critical" with confidence 0.95
+  expect output.routing == "generalist_sufficient"
+  expect branch == "high"
+  expect calls == 1  # the specialists' branch was never taken
+}
+
+test "a middling probe asks the specialists and keeps the best answer" for TriageRouter {
+  input { task: "Classify: disk usage at 91%" }
+  agent probe { capabilities ["analysis"] } answers "warning" with confidence 0.6
+  agent kim { capabilities ["analysis", "expert"] } answers "critical" with confidence 0.88
+  agent lee { capabilities ["analysis", "expert"] } answers "warning" with confidence 0.7
+  expect output.routing == "balanced_approach"
+  expect output.answer == "critical"
+  expect confidence == 0.88 within 1e-12
+  expect calls == 3
+}
+
+test "an unsure probe escalates to a human" for TriageRouter {
+  input { task: "Classify: disk usage at 91%" }
+  agent probe { capabilities ["analysis"] } answers "unknown" with confidence 0.3
+  expect escalated.to == "human"
+  expect calls == 1
+}
