@@ -159,3 +159,21 @@ def test_every_emitted_code_is_documented() -> None:
     source = "".join(p.read_text() for p in Path("parallax_dsl").rglob("*.py"))
     emitted = set(re.findall(r'"(PLX\d{3})"', source))
     assert emitted <= set(RULES), emitted - set(RULES)
+
+
+def test_top_level_help_lists_every_command_without_importing_them() -> None:
+    from parallax_dsl.cli.main import _COMMANDS
+
+    code, out, _ = run("--help")
+    assert code == 0
+    for name, (_, _, summary) in _COMMANDS.items():
+        assert f"  {name}" in out and summary in out
+
+
+@pytest.mark.parametrize(
+    "command", ["check", "compile", "explain", "fmt", "graph", "license", "lsp", "rule", "run", "schema", "test"]
+)
+def test_every_command_help_shows_an_example(command: str) -> None:
+    code, out, _ = run(command, "--help")
+    assert code == 0
+    assert "Example" in out or "example" in out, out
