@@ -71,11 +71,22 @@ class Scope:
 
 @dataclass(frozen=True, slots=True)
 class PatternInfo:
-    """What other files may know about a pattern: its name, inputs and where it is declared."""
+    """What other files may know about a pattern: its name, inputs, agent groups and output fields."""
 
     name: str
     span: Span
     inputs: tuple[str, ...]
+    groups: tuple[tuple[str, ...], ...] = ()
+    output_keys: frozenset[str] | None = None  # None: some output is not a map literal (fields unknown)
+
+    @staticmethod
+    def of(pattern: ast.PatternDecl) -> PatternInfo:
+        inputs = tuple(f.name for decl in pattern.inputs for f in decl.fields)
+        groups = tuple(
+            tuple(next((_string_items(s.value) for s in group.settings if s.name == "capabilities"), []))
+            for group in pattern.agents
+        )
+        return PatternInfo(pattern.name, pattern.name_span, inputs, groups, _output_keys(pattern.body))
 
 
 class ModuleChecker:
@@ -810,6 +821,10 @@ class ModuleChecker:
                 help=did_you_mean(target, [*local, *self.known_patterns, *self.stdlib_names])
                 or "declare or import the pattern first",
             )
+        local_decls = {p.name: p for p in self.module.patterns}
+        info = PatternInfo.of(local_decls[target]) if target in local_decls else self.known_patterns.get(target)
+        if info is not None:
+            self.check_test_against(test, info)
         scope = Scope()
         for name, doc in TEST_NAMES.items():
             scope.symbols[name] = Symbol(name, "binder", test.span, doc)
@@ -841,8 +856,90 @@ class ModuleChecker:
             if expect.within is not None:
                 self.check_expr(expect.within, test_scope)
 
+    def check_test_against(self, test: ast.TestDecl, info: PatternInfo) -> None:
+        """Canned agents no group can select, and expectations on output fields the pattern never produces."""
+        for agent in test.agents:
+            settings = {s.name: s for s in agent.settings}
+            if "capabilities" not in settings:
+                continue  # an agent without capabilities serves every group
+            capabilities = set(_string_items(settings["capabilities"].value))
+            if info.groups and not any(set(group) <= capabilities for group in info.groups):
+                self.warning(
+                    "PLX120",
+                    "unselectable-test-agent",
+                    f"agent `{agent.name}` lacks the capabilities of every agent group of `{info.name}`;"
+                    " it will never be called",
+                    settings["capabilities"].span,
+                    help="groups need: " + "; ".join(", ".join(g) or "(nothing)" for g in info.groups),
+                )
+        if info.output_keys is None:
+            return
+        for expect in test.expects:
+            for access in _output_fields(expect.condition):
+                if access.name not in info.output_keys:
+                    self.error(
+                        "PLX121",
+                        "unknown-output-field",
+                        f"the output of `{info.name}` never has a field `{access.name}`",
+                        access.name_span,
+                        help=did_you_mean(access.name, sorted(info.output_keys))
+                        or f"its output fields: {', '.join(sorted(info.output_keys)) or '(none)'}",
+                    )
+
 
 # ---------------------------------------------------------------- helpers
+
+
+def _output_fields(expr: ast.Expr) -> list[ast.Field]:
+    """`output.x` accesses in an expectation (the first hop only)."""
+    found: list[ast.Field] = []
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Field):
+            if isinstance(node.obj, ast.Name) and node.obj.name == "output":
+                found.append(node)
+            stack.append(node.obj)
+        elif isinstance(node, ast.Binary):
+            stack.extend((node.left, node.right))
+        elif isinstance(node, ast.Unary):
+            stack.append(node.operand)
+        elif isinstance(node, ast.Call):
+            stack.extend(a.value for a in node.args)
+            stack.append(node.func)
+        elif isinstance(node, ast.Index):
+            stack.extend((node.obj, node.index))
+        elif isinstance(node, ast.ListLit):
+            stack.extend(node.items)
+    return sorted(found, key=lambda f: f.span.start_pos)
+
+
+def _string_items(expr: ast.Expr) -> list[str]:
+    if isinstance(expr, ast.ListLit):
+        return [item.text for item in expr.items if isinstance(item, ast.String) and item.is_plain]
+    return []
+
+
+def _output_keys(body: tuple[ast.Statement, ...]) -> frozenset[str] | None:
+    """The union of fields of every `output { … }` map literal; None when some output is not a map literal."""
+    keys: set[str] = set()
+    stack = list(body)
+    while stack:
+        statement = stack.pop()
+        if isinstance(statement, ast.OutputStmt):
+            value = statement.value.value if isinstance(statement.value, ast.WithConfidence) else statement.value
+            if not isinstance(value, ast.MapLit):
+                return None
+            keys.update(entry.key for entry in value.entries)
+        elif isinstance(statement, ast.UncertainStmt):
+            stack.extend(s for arm in statement.arms for s in arm.body)
+        elif isinstance(statement, ast.MatchStmt):
+            stack.extend(s for m in statement.arms for s in m.body)
+        elif isinstance(statement, ast.IfStmt):
+            stack.extend(s for b in statement.branches for s in b.body)
+            stack.extend(statement.otherwise or ())
+    return frozenset(keys)
+
 
 _VERIFY_OPTIONS: dict[str, tuple[str, ...]] = {
     "command": ("score", "cwd", "pass_confidence", "fail_confidence"),

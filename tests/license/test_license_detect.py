@@ -215,9 +215,7 @@ class TestOrder:
         _assert_open_source(info)
         assert info.source == "--license-key"
 
-    def test_env_beats_installed_file(
-        self, signer, sandbox, write_file, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
+    def test_env_beats_installed_file(self, signer, sandbox, write_file, monkeypatch: pytest.MonkeyPatch) -> None:
         write_file(sandbox.key_file, signer.key(tier="enterprise-plus") + "\n")
         monkeypatch.setenv("PARALLAX_LICENSE_KEY", signer.key(tier="enterprise"))
         assert detect_license().tier == "enterprise"
@@ -228,18 +226,14 @@ class TestOrder:
         assert info.tier == "enterprise-plus"
         assert info.source == f"installed key file {sandbox.key_file}"
 
-    def test_installed_file_beats_kubernetes_secret(
-        self, signer, sandbox, write_file, tmp_path, monkeypatch
-    ) -> None:
+    def test_installed_file_beats_kubernetes_secret(self, signer, sandbox, write_file, tmp_path, monkeypatch) -> None:
         write_file(sandbox.key_file, signer.key(tier="enterprise"))
         secret = write_file(tmp_path / "secret" / "license", signer.key(tier="enterprise-plus"))
         monkeypatch.setenv("KUBERNETES_SERVICE_HOST", "10.0.0.1")
         monkeypatch.setenv("PARALLAX_LICENSE_FILE", str(secret))
         assert detect_license().tier == "enterprise"
 
-    def test_kubernetes_secret(
-        self, signer, write_file, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
+    def test_kubernetes_secret(self, signer, write_file, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         secret = write_file(tmp_path / "secret" / "license", signer.key(tier="enterprise-plus"))
         monkeypatch.setenv("KUBERNETES_SERVICE_HOST", "10.0.0.1")
         monkeypatch.setenv("PARALLAX_LICENSE_FILE", str(secret))

@@ -44,9 +44,7 @@ PLUS_TABLE_ROW = {"multi_region", "advanced_analytics", "pattern_marketplace", "
 class TestFeatureTable:
     def test_open_source_has_none_of_the_paid_features(self) -> None:
         assert not features_for("opensource") & (ENTERPRISE_TABLE_ROW | PLUS_TABLE_ROW | {"unlimited_agents"})
-        assert {"all_patterns", "cli_full", "local_execution", "in_memory_execution"} <= features_for(
-            "opensource"
-        )
+        assert {"all_patterns", "cli_full", "local_execution", "in_memory_execution"} <= features_for("opensource")
 
     def test_enterprise(self) -> None:
         enterprise = features_for("enterprise")

@@ -87,9 +87,7 @@ class TestSignature:
 
     def test_signature_wrong_length(self, signer) -> None:
         payload_b64, _ = signer.key().split(".")
-        assert (
-            _reason(verify_license_key(f"{payload_b64}.AAAA", signer.public_key_b64)) == "Invalid signature"
-        )
+        assert _reason(verify_license_key(f"{payload_b64}.AAAA", signer.public_key_b64)) == "Invalid signature"
 
     def test_embedded_upstream_key_rejects_our_keys(self, signer) -> None:
         # No public key given: the upstream's embedded key is used, which did not sign the test key.
@@ -149,9 +147,7 @@ class TestPublicKey:
             .public_key()
             .public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
         )
-        assert (
-            _reason(verify_license_key(signer.key(), base64.b64encode(der).decode())) == "Invalid public key"
-        )
+        assert _reason(verify_license_key(signer.key(), base64.b64encode(der).decode())) == "Invalid public key"
 
     def test_pem_armour_and_whitespace_are_tolerated(self, signer) -> None:
         body = signer.public_key_b64
@@ -159,9 +155,7 @@ class TestPublicKey:
         assert _verified(verify_license_key(signer.key(), pem))
 
     def test_embedded_upstream_key_is_a_valid_ed25519_key(self) -> None:
-        assert (
-            UPSTREAM_LICENSE_PUBLIC_KEY_B64 == "MCowBQYDK2VwAyEAosfzTO5t+wf+hqAgzpAXVwYatf/PJ/9qV1Cuf/mtLg8="
-        )
+        assert UPSTREAM_LICENSE_PUBLIC_KEY_B64 == "MCowBQYDK2VwAyEAosfzTO5t+wf+hqAgzpAXVwYatf/PJ/9qV1Cuf/mtLg8="
         assert public_key_problem(UPSTREAM_LICENSE_PUBLIC_KEY_B64) is None
 
     def test_public_key_problem(self) -> None:
@@ -193,10 +187,7 @@ class TestClaims:
         assert reason.startswith("Invalid tier: ")
 
     def test_tier_free_reason(self, signer) -> None:
-        assert (
-            _reason(verify_license_key(signer.key(tier="free"), signer.public_key_b64))
-            == "Invalid tier: free"
-        )
+        assert _reason(verify_license_key(signer.key(tier="free"), signer.public_key_b64)) == "Invalid tier: free"
 
     @pytest.mark.parametrize("field", ["org", "sub", "iat", "exp"])
     def test_missing_field(self, signer, field: str) -> None:

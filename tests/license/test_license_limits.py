@@ -50,9 +50,7 @@ class TestEnforceAgentLimit:
         outcome = enforce_agent_limit(list(range(12)), 7)
         assert outcome.agents == tuple(range(7))
         assert outcome.warning is not None
-        assert (
-            outcome.warning["message"] == "Pattern performance may be reduced. Using 7 of 12 optimal agents."
-        )
+        assert outcome.warning["message"] == "Pattern performance may be reduced. Using 7 of 12 optimal agents."
         assert _license_messages(caplog) == [
             "Using 7 of 12 requested agents (Open Source limit). "
             "Upgrade to Enterprise for unlimited agents: parallax.ai/enterprise"
@@ -210,9 +208,7 @@ class TestAgentLimitSettings:
         setting = resolve_agent_limit()
         assert (setting.value, setting.source, setting.warnings) == (3, "default", ())
 
-    def test_enterprise_is_unlimited_whatever_the_settings(
-        self, signer, sandbox, write_file, monkeypatch
-    ) -> None:
+    def test_enterprise_is_unlimited_whatever_the_settings(self, signer, sandbox, write_file, monkeypatch) -> None:
         write_file(sandbox.workdir / "parallax.toml", "[license]\nmax_agents = 2\n")
         monkeypatch.setenv("PARALLAX_MAX_AGENTS", "2")
         info = detect_license(signer.key(), max_agents=2)

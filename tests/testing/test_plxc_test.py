@@ -122,7 +122,10 @@ def test_exhausted_canned_answers_are_a_clear_failure(tmp_path: Path) -> None:
         "step probe = pool.assess(task: input.task)",
         "step probe = pool.assess(task: input.task)\n  step _second = again.assess(task: input.task)",
     )
-    text += 'test "one answer, two calls" for Router {\n  input { task: "t" }\n  agent p answers 1\n  expect calls == 2\n}\n'
+    text += (
+        'test "one answer, two calls" for Router {\n  input { task: "t" }\n  agent p answers 1\n'
+        "  expect calls == 2\n}\n"
+    )
     code, out, _ = _run(str(_write(tmp_path, text)))
     assert code == 1
     assert "test agent `p` has no canned answer for call 2 (it has 1)" in out
