@@ -87,3 +87,17 @@ def test_help_shows_examples() -> None:
     code, out, _ = run("fmt", "--help")
     assert code == 0
     assert "Examples:" in out and "plxc fmt --check ." in out
+
+
+def test_the_repository_is_formatted() -> None:
+    """`plxc fmt --check` passes on the repository's own patterns (the broken corpus is broken on purpose)."""
+    from click.testing import CliRunner
+
+    from parallax_dsl.cli.main import cli
+
+    root = Path(__file__).resolve().parents[2]
+    folders = [
+        str(root / p) for p in ("examples", "stdlib_patterns", "tests/syntax/corpus/valid") if (root / p).is_dir()
+    ]
+    result = CliRunner().invoke(cli, ["fmt", "--check", *folders])
+    assert result.exit_code == 0, result.output
