@@ -45,3 +45,10 @@ test: lint typecheck unit
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+# Benchmarks (issue 9): tables on stdout, JSON in benchmarks/results/. Never part of `make test`.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/frontend.py
+	$(BIN)/python benchmarks/cli.py
+	$(BIN)/python benchmarks/scale.py
+	$(BIN)/python benchmarks/scheduler.py
