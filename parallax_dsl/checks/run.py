@@ -12,6 +12,7 @@ from parallax_dsl.checks.suppress import apply_filters
 from parallax_dsl.diagnostics.model import Diagnostic, Label, Severity, SourceFile, Span
 from parallax_dsl.semantics.checker import CheckResult, ModuleChecker, PatternInfo
 from parallax_dsl.semantics.stdlib_names import UPSTREAM_PATTERNS
+from parallax_dsl.syntax.gcpause import gc_paused
 
 
 @dataclass
@@ -151,6 +152,7 @@ def _composition_cycles(workspace: Workspace, loaded: LoadedFile) -> list[Diagno
     return out
 
 
+@gc_paused()
 def check_paths(
     paths: list[str],
     *,
@@ -176,6 +178,7 @@ def check_paths(
     return report, missing
 
 
+@gc_paused()
 def check_text(text: str, path: str = "<input>", edition: EditionTarget | None = None) -> CheckReport:
     """Check source text that is not on disk (the language server, tests, the Python API)."""
     workspace = Workspace()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from parallax_dsl.diagnostics.model import Diagnostic, Severity, SourceFile
 from parallax_dsl.ir import model as ir
+from parallax_dsl.syntax.gcpause import gc_paused
 
 
 class CompileError(Exception):
@@ -18,6 +19,7 @@ class CompileError(Exception):
         super().__init__(f"{first.span.file}:{first.span.line}:{first.span.column}: {first.code} {first.message}")
 
 
+@gc_paused()
 def compile_source(text: str | None = None, path: str | Path = "<input>") -> ir.CompiledFile:
     """Compile a file (or `text` standing for it). Raises CompileError when any error is found."""
     from parallax_dsl.checks.loader import Workspace

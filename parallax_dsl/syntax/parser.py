@@ -9,6 +9,7 @@ from typing import Any
 from parallax_dsl import ast
 from parallax_dsl.diagnostics.model import Diagnostic, Label, Severity, SourceFile, Span
 from parallax_dsl.syntax import messages
+from parallax_dsl.syntax.gcpause import gc_paused
 from parallax_dsl.syntax.grammar import FORCED_KEYWORDS, plx_parser
 
 MAX_NESTING = 200
@@ -75,6 +76,7 @@ class PlxSyntaxError(Exception):
         super().__init__(f"{where}{first.message if first else 'invalid syntax'}")
 
 
+@gc_paused()
 def parse_source(text: str, path: str = "<input>") -> ParseResult:
     """Parse with recovery; never raises for any input text."""
     source = SourceFile(path, text)
