@@ -145,7 +145,7 @@ class PatternLowering:
         p = self.pattern
         settings = {s.name: s for s in p.settings}
         extra: dict[str, Any] = {}
-        for key in ("timeout", "schedule", "persist", "backend", "target", "regions"):
+        for key in ("timeout", "schedule", "persist", "backend", "target", "regions", "open_input"):
             if key in settings:
                 extra[key] = _literal(settings[key].value)
         requires: dict[str, float] = {}

@@ -29,7 +29,7 @@ from parallax_dsl.confidence import (
     prop,
     weighted_average,
 )
-from parallax_dsl.confidence.js import is_truthy, to_number, to_string
+from parallax_dsl.confidence.js import is_truthy, strict_equals, to_number, to_string
 from parallax_dsl.confidence.jsops import plus
 from parallax_dsl.runtime.errors import EXPRESSION_ERROR, PlxRuntimeError
 from parallax_dsl.runtime.values import deep_equal, element, is_record
@@ -243,6 +243,94 @@ def f_is_valid(a: list[Confident]) -> Confident:
         return Confident(v is not None and v is not UNDEFINED, 1.0)
     ok = not is_truthy(v.get("error")) and v.get("value") is not None and v.get("value") is not UNDEFINED
     return Confident(ok, 1.0)
+
+
+def type_of(v: Any) -> str:
+    """The JSON type of a plain value: null, boolean, number, string, list, map, or missing."""
+    if v is UNDEFINED:
+        return "missing"
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, int | float):
+        return "number"
+    if isinstance(v, str):
+        return "string"
+    if isinstance(v, list | tuple):
+        return "list"
+    if isinstance(v, dict):
+        return "map"
+    return "string"
+
+
+def f_type_of(a: list[Confident]) -> Confident:
+    return Confident(type_of(a[0].value), a[0].confidence)
+
+
+#: The upstream engine's default expertise, applied as it does (`agent.expertise || 0.7`).
+UPSTREAM_DEFAULT_EXPERTISE: Final = 0.7
+
+
+def f_agent_result(a: list[Confident]) -> Confident:
+    """An agent result record in the upstream's `PatternAgentResult` shape."""
+    x = a[0]
+    v = x.value
+    if v is None or v is UNDEFINED:
+        return x
+    if not (is_record(v) and isinstance(v.get("agent"), dict)):
+        raise fail(f"`agent_result` needs an agent result record, not {kind_of(v)}")
+    info = v["agent"]
+    expertise = info.get("expertise")
+    out: dict[str, Any] = {
+        "agentId": info.get("id"),
+        "agentName": info.get("name"),
+        "capabilities": list(info.get("capabilities") or []),
+        "expertise": expertise if is_truthy(expertise) else UPSTREAM_DEFAULT_EXPERTISE,
+        "result": v["value"],
+        "confidence": v["confidence"],
+        "reasoning": v.get("reasoning", UNDEFINED),
+    }
+    error = v.get("error")
+    if error is not None and error is not UNDEFINED:
+        out["error"] = error
+    out["timestamp"] = v.get("timestamp", 0)
+    return Confident(out, x.confidence)
+
+
+def identical(a: Any, b: Any) -> bool:
+    """JavaScript `a === b`: primitives by value (NaN is never identical), lists and maps only when they are the
+    very same value (two answers' maps never are; the same map read twice is)."""
+    if isinstance(a, list | tuple | dict) or isinstance(b, list | tuple | dict):
+        return a is b
+    if a is None or b is None or a is UNDEFINED or b is UNDEFINED:
+        return a is b
+    return strict_equals(a, b)
+
+
+def f_identical(a: list[Confident]) -> Confident:
+    return Confident(identical(a[0].value, a[1].value), _min_conf(a))
+
+
+def _spread(out: dict[str, Any], v: Any) -> None:
+    """JavaScript object spread `{...v}` into `out`: map entries, list items by index, string characters."""
+    if isinstance(v, dict):
+        for key, item in v.items():
+            if item is not UNDEFINED:
+                out[key] = item
+    elif isinstance(v, list | tuple):
+        for i, item in enumerate(v):
+            out[str(i)] = item
+    elif isinstance(v, str):
+        for i, ch in enumerate(v):
+            out[str(i)] = ch
+
+
+def f_merge(a: list[Confident]) -> Confident:
+    out: dict[str, Any] = {}
+    for x in a:
+        _spread(out, x.value)
+    return Confident(out, _min_conf(a))
 
 
 def f_to_json(a: list[Confident]) -> Confident:
@@ -473,4 +561,8 @@ FUNCTIONS: Final[dict[str, tuple[Fn, tuple[str, ...]]]] = {
     "slice": (f_slice, ("xs", "start", "end")),
     "is_valid": (f_is_valid, ("r",)),
     "to_json": (f_to_json, ("x",)),
+    "type_of": (f_type_of, ("x",)),
+    "identical": (f_identical, ("a", "b")),
+    "merge": (f_merge, ("*",)),
+    "agent_result": (f_agent_result, ("r",)),
 }

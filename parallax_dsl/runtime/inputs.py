@@ -99,8 +99,9 @@ def check_value(value: Any, t: TypeTree, where: str) -> str | None:
 
 def validate_input(pattern: CompiledPattern, data: Any) -> Any:
     """The input the run sees: `data` checked against the declaration (required fields, types, no unknown
-    fields) with defaults filled in. Raises PlxRuntimeError(INVALID_INPUT). Patterns without an `input`
-    block accept any JSON value (`null` when none was given)."""
+    fields unless the pattern says `open_input true`) with defaults filled in. Raises
+    PlxRuntimeError(INVALID_INPUT). Patterns without an `input` block accept any JSON value (`null` when none
+    was given)."""
     if not pattern.input_declared and not pattern.input:
         return data
     if data is None:
@@ -110,7 +111,8 @@ def validate_input(pattern: CompiledPattern, data: Any) -> Any:
             INVALID_INPUT, f"the input of {pattern.name} must be a JSON object, not {_describe(data)}"
         )
     unknown = [k for k in data if k not in pattern.input]
-    if unknown:
+    open_input = pattern.settings.get("open_input") is True
+    if unknown and not open_input:
         declared = ", ".join(pattern.input) or "none"
         raise PlxRuntimeError(
             INVALID_INPUT, f"unknown input field `{unknown[0]}` for {pattern.name} (declared: {declared})"
@@ -128,4 +130,7 @@ def validate_input(pattern: CompiledPattern, data: Any) -> Any:
             )
         else:
             out[name] = copy.deepcopy(spec.default)
+    if open_input:  # `open_input true`: undeclared fields are kept as given (not checked)
+        for name in unknown:
+            out[name] = data[name]
     return out

@@ -166,6 +166,12 @@ class CallOutcome:
         return out
 
 
+def _reasoning(given: Any) -> Any:
+    """The record's `reasoning` when the agent gave no string: missing when it gave none (as the upstream's
+    `reasoning: result.reasoning` is undefined), else the value printed."""
+    return UNDEFINED if given is None or given is UNDEFINED else str(given)
+
+
 def _cancelled_outcome(agent: Agent, info: dict[str, Any]) -> CallOutcome:
     record = {"value": None, "result": None, "confidence": 0.0, "reasoning": "", "error": "cancelled", "agent": info}
     return CallOutcome(agent, record, False, status="cancelled")
@@ -637,7 +643,7 @@ class Run:
                     "value": value,
                     "result": value,
                     "confidence": c,
-                    "reasoning": reasoning if type(reasoning) is str else "" if reasoning is None else str(reasoning),
+                    "reasoning": reasoning if type(reasoning) is str else _reasoning(reasoning),
                     "error": None,
                     "agent": info,
                 }
@@ -671,7 +677,7 @@ class Run:
             "value": value,
             "result": value,
             "confidence": clamp01(confidence),
-            "reasoning": reasoning if isinstance(reasoning, str) else ("" if reasoning is None else str(reasoning)),
+            "reasoning": reasoning if isinstance(reasoning, str) else _reasoning(reasoning),
             "error": error,
             "agent": info,
         }
@@ -729,6 +735,7 @@ class Run:
                     self.watchdog.finish(watch)
             if not outcome.timestamp and self.timings:
                 outcome.timestamp = round(time.time() * 1000)
+            outcome.record["timestamp"] = outcome.timestamp
             if recorder is not None:
                 response: dict[str, Any] = {
                     "result": outcome.record["value"],

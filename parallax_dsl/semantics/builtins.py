@@ -135,6 +135,37 @@ FUNCTIONS: dict[str, Builtin] = dict(
             "An agent result that did not fail: no error and a value present.",
         ),
         _b("to_json", 1, 1, "to_json(x)", "x as compact JSON text (JavaScript `JSON.stringify`)."),
+        _b(
+            "type_of",
+            1,
+            1,
+            "type_of(x)",
+            'The JSON type of x: "null", "boolean", "number", "string", "list", "map", or "missing".',
+        ),
+        _b(
+            "identical",
+            2,
+            2,
+            "identical(a, b)",
+            "JavaScript `===`: like `==` for numbers, strings, booleans and null; two lists or maps only when they"
+            " are the same value (two agents' answers never are).",
+        ),
+        _b(
+            "merge",
+            1,
+            None,
+            "merge(a, b, …)",
+            "A map of the entries of every map, later ones winning (JavaScript `{...a, ...b}`); a list contributes"
+            " its items under their indices, null and missing nothing.",
+        ),
+        _b(
+            "agent_result",
+            1,
+            1,
+            "agent_result(r)",
+            "An agent result record in the upstream's shape {agentId, agentName, capabilities, expertise, result,"
+            " confidence, reasoning, error, timestamp}; missing reasoning and error are left out.",
+        ),
     ]
 )
 
@@ -162,6 +193,8 @@ PATTERN_SETTINGS: dict[str, str] = {
     "backend": 'Where agent calls run: `backend "local"` or `backend "ray"` (Enterprise: distributed_execution).',
     "target": 'Deployment target: `target "kubernetes"` (Enterprise: kubernetes_operator).',
     "regions": 'Agent pools by region: `regions ["eu-west", "us-east"]` (Enterprise+: multi_region).',
+    "open_input": "`open_input true`: the input may also carry fields the `input` block does not declare; they are"
+    " kept as given, unchecked (a JSON Schema without `additionalProperties: false`).",
 }
 
 AGENT_GROUP_SETTINGS: dict[str, str] = {

@@ -78,6 +78,7 @@ class PatternInfo:
     inputs: tuple[str, ...]
     groups: tuple[tuple[str, ...], ...] = ()
     output_keys: frozenset[str] | None = None  # None: some output is not a map literal (fields unknown)
+    open_input: bool = False  # `open_input true`: undeclared input fields are accepted
 
     @staticmethod
     def of(pattern: ast.PatternDecl) -> PatternInfo:
@@ -86,7 +87,10 @@ class PatternInfo:
             tuple(next((_string_items(s.value) for s in group.settings if s.name == "capabilities"), []))
             for group in pattern.agents
         )
-        return PatternInfo(pattern.name, pattern.name_span, inputs, groups, _output_keys(pattern.body))
+        open_input = any(
+            s.name == "open_input" and isinstance(s.value, ast.Bool) and s.value.value for s in pattern.settings
+        )
+        return PatternInfo(pattern.name, pattern.name_span, inputs, groups, _output_keys(pattern.body), open_input)
 
 
 class ModuleChecker:
@@ -498,7 +502,7 @@ class ModuleChecker:
                 help=hint or "declare it in this file, `import` the file that declares it, or use a stdlib pattern",
             )
         self.check_arguments(use.args, scope, require_names=True)
-        if info is not None and info.inputs:
+        if info is not None and info.inputs and not info.open_input:
             for argument in use.args:
                 if argument.name is not None and argument.name not in info.inputs:
                     self.error(
@@ -997,8 +1001,8 @@ def _pattern_setting_check(setting: ast.Setting) -> str | None:
         return f"`{name}` takes a list of strings"
     if name == "timeout" and not isinstance(value, ast.Duration):
         return "`timeout` takes a duration such as 5m"
-    if name == "persist" and not isinstance(value, ast.Bool):
-        return "`persist` takes true or false"
+    if name in ("persist", "open_input") and not isinstance(value, ast.Bool):
+        return f"`{name}` takes true or false"
     if name == "backend" and not (isinstance(value, ast.String) and value.text in ("local", "ray")):
         return '`backend` is "local" or "ray"'
     if name == "target" and not (isinstance(value, ast.String) and value.text in ("local", "kubernetes")):

@@ -57,7 +57,8 @@ def test_decorated_functions_are_discovered_in_definition_order(tmp_path: Path) 
     assert (agents[0].name, agents[0].expertise, agents[0].historicalConfidence) == ("Sync Sam", 0.9, 0.75)
     assert (agents[1].name, agents[1].expertise, agents[1].historicalConfidence) == ("ada", 0.7, 0.6)
     result = run_text(ASK, {"task": "t"}, agents)
-    assert result.value == [["sam", "Sync Sam", "sam:t", 0.8, ""], ["ada", "ada", "ada", 0.7, "async"]]
+    # sam gave no reasoning: the record's `reasoning` is missing (null inside a list)
+    assert result.value == [["sam", "Sync Sam", "sam:t", 0.8, None], ["ada", "ada", "ada", 0.7, "async"]]
 
 
 def test_modules_import_by_name_and_agents_lists_win(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -429,9 +429,11 @@ def test_use_runs_local_and_imported_patterns(tmp_path: Path) -> None:
     assert use_entry["pattern"] == "Shout" and use_entry["trace"][0]["kind"] == "output"
 
 
-def test_use_of_a_missing_stdlib_pattern_is_unknown_pattern() -> None:
+def test_use_of_a_missing_stdlib_pattern_is_unknown_pattern(tmp_path: Path) -> None:
+    from parallax_dsl.runtime import PatternLibrary
+
     source = """pattern U { input { task: string } use v = SimpleConsensus(task: input.task) output v.value }"""
-    result = run_text(source, {"task": "t"})
+    result = asyncio.run(run(source, {"task": "t"}, library=PatternLibrary(stdlib=[tmp_path])))  # an empty stdlib
     assert result.error is not None
     assert result.error.code == "UNKNOWN_PATTERN"
     assert "SimpleConsensus" in result.error.message
