@@ -334,6 +334,72 @@ _RULES = [
         'agents experts { capabilities ["x"] min 5 }   # Open Source runs 3',
         "Upgrade to Enterprise for unlimited agents, or raise the limit with PARALLAX_MAX_AGENTS / --max-agents.",
     ),
+    Rule(
+        "PLX501",
+        "unreachable-band",
+        W,
+        "An `uncertain` arm whose band no confidence that reaches it can fall in.",
+        "The arm is dead code: the confidence interval of the subject (from the agent groups' declared"
+        " `confidence lo..hi`, `with confidence` and the operators between) never enters the band. Often a"
+        " banding on a certain value (confidence 1.0 is always `high`).",
+        'agents pool { capabilities ["x"] confidence 0.2..0.7 }\nstep probe = pool.assess(task: "t")\n'
+        'uncertain probe {\n  high => output "sure"      # never: probe is at most 0.7\n'
+        '  medium => output "maybe"\n  low => escalate to human\n}',
+        "Remove the arm, or fix the range that reaches it; `plxc explain` shows the interval and the step that"
+        " sets it.",
+    ),
+    Rule(
+        "PLX502",
+        "gate-never-passes",
+        W,
+        "A `gate(x, threshold, then)` whose `x` can never reach the threshold.",
+        "The gate is always missing with confidence 0, so everything after it is too.",
+        'agents pool { capabilities ["x"] confidence 0.1..0.6 }\nstep probe = pool.assess(task: "t")\n'
+        'output gate(probe, 0.8, "ship")',
+        "Lower the threshold or raise the confidence that reaches the gate.",
+    ),
+    Rule(
+        "PLX503",
+        "gate-always-passes",
+        W,
+        "A `gate(x, threshold, then)` whose `x` always reaches the threshold, failed agents included.",
+        "The gate decides nothing; it was probably meant to filter.",
+        'let sure = "yes" with confidence 0.9\noutput gate(sure, 0.5, "ship")',
+        "Remove the gate, or raise the threshold to the level you meant.",
+    ),
+    Rule(
+        "PLX504",
+        "never-matching-arm",
+        W,
+        "A `match` or `if` arm (statement or expression) whose guard is always false, whose value never equals"
+        " the subject, or that comes after an arm that always matches.",
+        "The arm is dead code; often a threshold above the range its confidence can have.",
+        'agents pool { capabilities ["x"] confidence 0.2..0.7 }\nstep probe = pool.assess(task: "t")\n'
+        'if confidence(probe) > 0.9 { output "sure" } else { escalate to human }',
+        "Fix the condition or remove the arm; the message names the interval and the step that sets it.",
+    ),
+    Rule(
+        "PLX505",
+        "requirement-unreachable",
+        W,
+        "An `output` whose confidence can never meet the pattern's `requires confidence >= x`.",
+        "Every run that ends there reports REQUIREMENT_NOT_MET: the requirement cannot be met as written.",
+        'pattern P {\n  requires confidence >= 0.8\n  agents pool { capabilities ["x"] confidence 0.2..0.7 }\n'
+        '  step probe = pool.assess(task: "t")\n  output probe.value with confidence confidence(probe)\n}',
+        "Raise the confidence that reaches the output (better agents, a different aggregation), or lower the"
+        " requirement.",
+    ),
+    Rule(
+        "PLX506",
+        "unbounded-agent-calls",
+        W,
+        "An agent step whose number of calls has no upper bound: it dispatches to every agent of a group that"
+        " declares no `max`, checked against an edition without an agent limit.",
+        "The cost of a run grows with the size of the agent pool; nothing in the pattern bounds it.",
+        'agents reviewers { capabilities ["code-review"] }\nfanout reviews = reviewers.review(task: "t")'
+        "   # plxc check --edition enterprise",
+        "Declare `max N` on the agent group.",
+    ),
 ]
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}

@@ -80,19 +80,24 @@ def check_file(workspace: Workspace, loaded: LoadedFile, edition: EditionTarget 
     result.definitions = semantic.definitions
     result.references = semantic.references
     if not any(d.severity is Severity.ERROR for d in result.diagnostics):
-        result.diagnostics.extend(_ir_checks(module, loaded.source.path))
+        result.diagnostics.extend(_ir_checks(module, loaded.source.path, workspace, edition))
     result.diagnostics.extend(_composition_cycles(workspace, loaded))
     if edition is not None:
         result.diagnostics.extend(edition_diagnostics(module, edition))
     return result
 
 
-def _ir_checks(module: Module, path: str) -> list[Diagnostic]:
+def _ir_checks(
+    module: Module, path: str, workspace: Workspace | None = None, edition: EditionTarget | None = None
+) -> list[Diagnostic]:
+    from parallax_dsl.analysis.diagnostics import module_diagnostics
     from parallax_dsl.ir.checks import check_pattern_structure
 
     out: list[Diagnostic] = []
     for pattern in module.patterns:
         out.extend(check_pattern_structure(pattern))
+    if not any(d.severity is Severity.ERROR for d in out):
+        out.extend(module_diagnostics(module, path, workspace, edition))  # PLX5xx: confidence and call bounds
     return out
 
 

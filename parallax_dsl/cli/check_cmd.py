@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from parallax_dsl.cli.common import EXIT_FINDINGS, EXIT_OK, no_traceback, usage_error, use_color
+
+if TYPE_CHECKING:
+    from parallax_dsl.checks.edition import EditionTarget
+    from parallax_dsl.checks.run import CheckReport
 
 FORMATS = ("full", "concise", "json", "sarif", "github")
 
@@ -22,7 +28,8 @@ Examples:
   plxc check examples/
   plxc check --format concise pattern.plx
   plxc check --format json --ignore PLX103 src/ > report.json
-  plxc check --edition enterprise patterns/""",
+  plxc check --edition enterprise patterns/
+  plxc check --explain examples/uncertainty_router.plx""",
 )
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
@@ -43,6 +50,9 @@ Examples:
 )
 @click.option("--license-key", envvar=None, help="Licence key to check against (else PARALLAX_LICENSE_KEY, …).")
 @click.option("--max-agents", type=click.IntRange(min=1), help="Open Source agent limit to check against.")
+@click.option(
+    "--explain", is_flag=True, help="After the diagnostics, print each pattern's confidence intervals and call bounds."
+)
 @no_traceback
 def check(
     paths: tuple[str, ...],
@@ -54,6 +64,7 @@ def check(
     edition: str | None,
     license_key: str | None,
     max_agents: int | None,
+    explain: bool,
 ) -> None:
     """Check .plx files and folders: syntax, names, types, settings and lint rules.
 
@@ -66,6 +77,10 @@ def check(
 
     if not paths:
         usage_error("no paths given; try `plxc check examples/`")
+    if explain and fmt not in (None, "full", "concise"):
+        usage_error(
+            f"--explain prints tables after full or concise output, not {fmt}; try `plxc explain --format json`"
+        )
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
     target = resolve_target(edition, license_key, max_agents)
     report, missing = check_paths(list(paths), select=_split(select), ignore=_split(ignore), edition=target)
@@ -81,4 +96,23 @@ def check(
         if fmt == "full" and report.diagnostics:
             click.echo("")
         click.echo(summary_line(report.diagnostics, report.files))
+    if explain:
+        _explain(list(paths), report, target)
     raise SystemExit(EXIT_FINDINGS if report.diagnostics else EXIT_OK)
+
+
+def _explain(paths: list[str], report: CheckReport, target: EditionTarget) -> None:
+    """`--explain`: the `plxc explain` tables of every checked file without errors."""
+    from parallax_dsl.checks.loader import display_path, expand_paths
+    from parallax_dsl.cli.explain_cmd import explain_report
+    from parallax_dsl.diagnostics.model import Severity
+
+    files, _ = expand_paths(paths)
+    broken = {d.span.file for d in report.diagnostics if d.severity is Severity.ERROR}
+    clean = [f for f in files if display_path(f) not in broken]
+    skipped = len(files) - len(clean)
+    click.echo("")
+    if clean:
+        click.echo(explain_report([Path(display_path(f)) for f in clean], target, report.diagnostics), nl=False)
+    if skipped:
+        click.echo(f"not explained: {skipped} file(s) with errors")

@@ -38,4 +38,7 @@ def compile_source(text: str | None = None, path: str | Path = "<input>") -> ir.
         raise CompileError(sorted(errors, key=lambda d: d.sort_key()), sources)
     assert loaded.parse is not None and loaded.parse.module is not None
     patterns = [lower_pattern(p, loaded.source.path) for p in loaded.parse.module.patterns]
+    from parallax_dsl.analysis import attach_analysis
+
+    patterns = attach_analysis(patterns, workspace, loaded)  # confidence intervals and agent-call bounds
     return ir.CompiledFile(patterns=patterns)
