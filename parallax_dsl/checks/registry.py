@@ -371,8 +371,8 @@ _RULES = [
         "PLX504",
         "never-matching-arm",
         W,
-        "A `match` or `if` arm (statement or expression) whose guard is always false, whose value never equals"
-        " the subject, or that comes after an arm that always matches.",
+        "A `match` or `if` arm (statement or expression) whose guard is always false, or that comes after an arm"
+        " that always matches.",
         "The arm is dead code; often a threshold above the range its confidence can have.",
         'agents pool { capabilities ["x"] confidence 0.2..0.7 }\nstep probe = pool.assess(task: "t")\n'
         'if confidence(probe) > 0.9 { output "sure" } else { escalate to human }',
