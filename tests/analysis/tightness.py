@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from soundness import Outcome, Target, run, scenarios, targets  # noqa: E402
+from soundness import Outcome, Target, run, scenarios, targets
 
-from parallax_dsl.analysis.domain import Bound  # noqa: E402
+from parallax_dsl.analysis.domain import Bound
 
 
 def observe(target: Target, runs: int, limit: int | None) -> list[Outcome]:
