@@ -20,6 +20,12 @@ START_RULES = ("start", "expr")
 # name there (so `output` after an unfinished `let x =` restarts a statement). word → terminal type.
 FORCED_KEYWORDS: ContextVar[dict[int, str] | None] = ContextVar("plx_forced_keywords", default=None)
 
+# Where lexing starts: (character position, line, position where that line starts). An interpolation `${…}` is
+# parsed inside a copy of its text padded with the newlines and spaces before it in the file, so that positions
+# and messages come out right; lexing that padding as whitespace cost time proportional to the interpolation's
+# line number. Starting the lexer past the padding gives the same tokens and line counts.
+LEX_START: ContextVar[tuple[int, int, int] | None] = ContextVar("plx_lex_start", default=None)
+
 
 def _cache_path(grammar_text: str) -> str:
     """A per-user cache file keyed by the grammar text, so a grammar change never loads stale tables."""
@@ -109,6 +115,12 @@ class SoftKeywordLexer:
     def lex(self, lexer_state: Any, parser_state: Any) -> Iterator[Any]:
         soft = self.soft_keywords
         forced = FORCED_KEYWORDS.get()
+        start = LEX_START.get()
+        if start is not None and lexer_state.line_ctr.char_pos < start[0]:
+            # What LineCounter.feed(padding) would leave behind, without matching the padding as whitespace.
+            counter = lexer_state.line_ctr
+            counter.char_pos, counter.line, counter.line_start_pos = start
+            counter.column = counter.char_pos - counter.line_start_pos + 1
         for token in self.inner.lex(lexer_state, parser_state):
             if forced and token.start_pos in forced:
                 token.type = forced[token.start_pos]

@@ -10,7 +10,7 @@ from parallax_dsl import ast
 from parallax_dsl.diagnostics.model import Diagnostic, Label, Severity, SourceFile, Span
 from parallax_dsl.syntax import messages
 from parallax_dsl.syntax.gcpause import gc_paused
-from parallax_dsl.syntax.grammar import FORCED_KEYWORDS, plx_parser
+from parallax_dsl.syntax.grammar import FORCED_KEYWORDS, LEX_START, plx_parser
 
 MAX_NESTING = 200
 # Lines that start with one of these words (or `}`) begin a new statement or item: recovery resumes there.
@@ -160,7 +160,7 @@ def _interpolation_parser(path: str, sink: list[Diagnostic]) -> Any:
                 )
             )
             return None
-        recovery = _Recovery(padded, path, pos_shift=shift)
+        recovery = _Recovery(padded, path, pos_shift=shift, lex_start=(len(padded) - len(text), line, line - 1))
         try:
             tree = recovery.run("expr")
         except Exception as exc:
@@ -200,10 +200,11 @@ def _shift_expr(expr: ast.Expr, shift: int) -> ast.Expr:
 class _Recovery:
     """Lark `on_error` handler: reports an error, then resynchronises at the next statement or `}`."""
 
-    def __init__(self, text: str, path: str, pos_shift: int = 0) -> None:
+    def __init__(self, text: str, path: str, pos_shift: int = 0, lex_start: tuple[int, int, int] | None = None) -> None:
         self.text = text
         self.path = path
         self.pos_shift = pos_shift
+        self.lex_start = lex_start  # skip a padding prefix of `text` (see grammar.LEX_START)
         self.diagnostics: list[Diagnostic] = []
         self.suppress_until = -1
         self.sync_at = -1
@@ -213,9 +214,11 @@ class _Recovery:
     def run(self, start: str) -> Any:
         """Parse `self.text` from rule `start` with this recovery installed."""
         token = FORCED_KEYWORDS.set(self.forced)
+        start_token = LEX_START.set(self.lex_start)
         try:
             return plx_parser().parse(self.text, start=start, on_error=self.on_error)
         finally:
+            LEX_START.reset(start_token)
             FORCED_KEYWORDS.reset(token)
 
     def _report(self, diagnostic: Diagnostic, at: int) -> None:
