@@ -55,23 +55,31 @@ class String:
 
 @dataclass(frozen=True, slots=True)
 class Bool:
+    """`true` or `false`."""
+
     value: bool
     span: Span
 
 
 @dataclass(frozen=True, slots=True)
 class Null:
+    """`null`: the empty value."""
+
     span: Span
 
 
 @dataclass(frozen=True, slots=True)
 class ListLit:
+    """`[a, b, …]`: a list literal."""
+
     items: tuple[Expr, ...]
     span: Span
 
 
 @dataclass(frozen=True, slots=True)
 class MapEntry:
+    """`key: value` inside a map literal; `key` is the name or the decoded string key."""
+
     key: str
     key_span: Span
     value: Expr
@@ -80,6 +88,8 @@ class MapEntry:
 
 @dataclass(frozen=True, slots=True)
 class MapLit:
+    """`{ key: value … }`: a map literal."""
+
     entries: tuple[MapEntry, ...]
     span: Span
 
@@ -129,6 +139,8 @@ BinaryOp: TypeAlias = Literal[
 
 @dataclass(frozen=True, slots=True)
 class Unary:
+    """`-x` or `not x`."""
+
     op: UnaryOp
     operand: Expr
     span: Span
@@ -136,6 +148,8 @@ class Unary:
 
 @dataclass(frozen=True, slots=True)
 class Binary:
+    """`left op right`; `op_span` is where the operator sits."""
+
     op: BinaryOp
     left: Expr
     right: Expr
@@ -154,6 +168,8 @@ class WithConfidence:
 
 @dataclass(frozen=True, slots=True)
 class IfExpr:
+    """`if cond then a else b`: a conditional expression."""
+
     cond: Expr
     then: Expr
     otherwise: Expr
@@ -225,6 +241,8 @@ class TypeExpr:
 
 @dataclass(frozen=True, slots=True)
 class InputField:
+    """`name: type [= default]` inside `input { … }`."""
+
     name: str
     name_span: Span
     type: TypeExpr
@@ -234,6 +252,8 @@ class InputField:
 
 @dataclass(frozen=True, slots=True)
 class InputDecl:
+    """`input { fields… }`: the pattern's declared input."""
+
     fields: tuple[InputField, ...]
     span: Span
 
@@ -300,6 +320,8 @@ StepKind: TypeAlias = Literal["fanout", "step", "race"]
 
 @dataclass(frozen=True, slots=True)
 class LetStmt:
+    """`let name = value`: a named value, visible in its whole block."""
+
     name: str
     name_span: Span
     value: Expr
@@ -358,6 +380,8 @@ class UncertainStmt:
 
 @dataclass(frozen=True, slots=True)
 class MatchStmtArm:
+    """One arm of a `match` statement; `pattern` is None for `else`."""
+
     pattern: Expr | None
     body: tuple[Statement, ...]
     span: Span
@@ -365,6 +389,8 @@ class MatchStmtArm:
 
 @dataclass(frozen=True, slots=True)
 class MatchStmt:
+    """`match [subject] { pattern => body … }` as a statement (each arm runs a block)."""
+
     subject: Expr | None
     arms: tuple[MatchStmtArm, ...]
     span: Span
@@ -372,6 +398,8 @@ class MatchStmt:
 
 @dataclass(frozen=True, slots=True)
 class IfBranch:
+    """`if cond { body }` or an `else if` branch of an if statement."""
+
     cond: Expr
     body: tuple[Statement, ...]
     span: Span
@@ -379,6 +407,8 @@ class IfBranch:
 
 @dataclass(frozen=True, slots=True)
 class IfStmt:
+    """`if … { } else if … { } else { }`; `otherwise` is the `else` block, if any."""
+
     branches: tuple[IfBranch, ...]
     otherwise: tuple[Statement, ...] | None
     span: Span
@@ -386,6 +416,8 @@ class IfStmt:
 
 @dataclass(frozen=True, slots=True)
 class OutputStmt:
+    """`output value`: the pattern's result (ends the run)."""
+
     value: Expr
     span: Span
 
@@ -402,6 +434,8 @@ class EscalateStmt:
 
 @dataclass(frozen=True, slots=True)
 class FailStmt:
+    """`fail "message"`: end the run with an error."""
+
     message: String
     span: Span
 
@@ -440,6 +474,8 @@ class AgentResponse:
 
 @dataclass(frozen=True, slots=True)
 class TestAgent:
+    """`agent name { settings } answers … / fails …`: a scripted agent in a test."""
+
     name: str
     name_span: Span
     settings: tuple[Setting, ...]
@@ -459,6 +495,8 @@ class Expect:
 
 @dataclass(frozen=True, slots=True)
 class TestDecl:
+    """`test "name" for Pattern { input… agents… lets… expects… }`."""
+
     name: str
     name_span: Span
     pattern: str
@@ -472,6 +510,8 @@ class TestDecl:
 
 @dataclass(frozen=True, slots=True)
 class ImportDecl:
+    """`import "path.plx"`: patterns of another file, relative to this one."""
+
     path: str
     span: Span
 
