@@ -178,7 +178,11 @@ pattern Inner {
 
 
 def test_uncertain_needs_every_band_and_valid_bounds() -> None:
-    base = "pattern P {{\n  let c = 0.5\n  uncertain c {bands}{{\n{arms}\n  }}\n}}\n"
+    # The subject's confidence is unknown statically (an input), so no band is dead (PLX501 stays quiet).
+    base = (
+        "pattern P {{\n  input {{ c: number }}\n  let c = input.c with confidence input.c\n"
+        "  uncertain c {bands}{{\n{arms}\n  }}\n}}\n"
+    )
     assert _codes(base.format(bands="", arms="high => output 1\n medium => output 2")) == ["PLX110"]
     assert _codes(base.format(bands="", arms="high => output 1\n else => output 2")) == []
     assert _codes(base.format(bands="bands(high: 1.5) ", arms="else => output 2")) == ["PLX203"]
