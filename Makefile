@@ -26,10 +26,12 @@ $(SARIF_SCHEMA):
 run: $(STAMP)
 	@echo "== plxc check examples/"
 	@$(BIN)/plxc check examples/
-	@echo "== plxc compile $(EXAMPLE) (first lines)"
-	@$(BIN)/plxc compile $(EXAMPLE) | head -n 24
-	@echo "== plxc graph $(EXAMPLE)"
-	@$(BIN)/plxc graph $(EXAMPLE)
+	@echo "== plxc compile $(EXAMPLE) (first lines of the YAML)"
+	@$(BIN)/plxc compile $(EXAMPLE) | head -n 16
+	@echo "== plxc run $(EXAMPLE) with the built-in local demo agents (examples/agents.py)"
+	@$(BIN)/plxc run $(EXAMPLE) --input @examples/inputs/consensus_review.json --agents examples/agents.py
+	@echo "== plxc test examples/"
+	@$(BIN)/plxc test examples/
 
 lint: $(STAMP)
 	$(BIN)/ruff check parallax_dsl tests
@@ -39,6 +41,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy parallax_dsl
 
 unit: $(STAMP) $(SARIF_SCHEMA)
+	$(BIN)/plxc test examples/ $(wildcard stdlib_patterns)
 	$(BIN)/python -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
 
 test: lint typecheck unit

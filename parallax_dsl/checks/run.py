@@ -43,8 +43,7 @@ def _visible_patterns(workspace: Workspace, loaded: LoadedFile) -> dict[str, Pat
         if other is None or other.parse is None or other.parse.module is None:
             continue
         for pattern in other.parse.module.patterns:
-            names = tuple(f.name for decl in pattern.inputs for f in decl.fields)
-            out.setdefault(pattern.name, PatternInfo(pattern.name, pattern.name_span, names))
+            out.setdefault(pattern.name, PatternInfo.of(pattern))
         stack.extend(other.imports)
     return out
 
@@ -60,8 +59,7 @@ def check_file(workspace: Workspace, loaded: LoadedFile, edition: EditionTarget 
         return result
     known = _visible_patterns(workspace, loaded)
     for pattern in module.patterns:
-        names = tuple(f.name for decl in pattern.inputs for f in decl.fields)
-        known[pattern.name] = PatternInfo(pattern.name, pattern.name_span, names)
+        known[pattern.name] = PatternInfo.of(pattern)
     try:
         semantic = ModuleChecker(module, known, UPSTREAM_PATTERNS).check()
     except RecursionError:
