@@ -48,8 +48,14 @@ def _visible_patterns(workspace: Workspace, loaded: LoadedFile) -> dict[str, Pat
     return out
 
 
-def check_file(workspace: Workspace, loaded: LoadedFile, edition: EditionTarget | None = None) -> CheckResult:
-    """Semantic checks of one loaded file (after parsing succeeded); `edition` adds the licence checks."""
+def check_file(
+    workspace: Workspace, loaded: LoadedFile, edition: EditionTarget | None = None, *, analysis: bool = True
+) -> CheckResult:
+    """Semantic checks of one loaded file (after parsing succeeded); `edition` adds the licence checks.
+
+    `analysis=False` leaves out the confidence/call-bound analysis (PLX501–PLX506, warnings only): for callers
+    that keep only errors, such as `compile_source`, which runs the analysis once itself for the IR.
+    """
     result = CheckResult(diagnostics=list(loaded.diagnostics))
     if loaded.parse is None:
         return result
@@ -78,7 +84,7 @@ def check_file(workspace: Workspace, loaded: LoadedFile, edition: EditionTarget 
     result.definitions = semantic.definitions
     result.references = semantic.references
     if not any(d.severity is Severity.ERROR for d in result.diagnostics):
-        result.diagnostics.extend(_ir_checks(module, loaded.source.path, workspace, edition))
+        result.diagnostics.extend(_ir_checks(module, loaded.source.path, workspace, edition, analysis=analysis))
     result.diagnostics.extend(_composition_cycles(workspace, loaded))
     if edition is not None:
         result.diagnostics.extend(edition_diagnostics(module, edition))
@@ -86,7 +92,12 @@ def check_file(workspace: Workspace, loaded: LoadedFile, edition: EditionTarget 
 
 
 def _ir_checks(
-    module: Module, path: str, workspace: Workspace | None = None, edition: EditionTarget | None = None
+    module: Module,
+    path: str,
+    workspace: Workspace | None = None,
+    edition: EditionTarget | None = None,
+    *,
+    analysis: bool = True,
 ) -> list[Diagnostic]:
     from parallax_dsl.analysis.diagnostics import module_diagnostics
     from parallax_dsl.ir.checks import check_pattern_structure
@@ -94,7 +105,7 @@ def _ir_checks(
     out: list[Diagnostic] = []
     for pattern in module.patterns:
         out.extend(check_pattern_structure(pattern))
-    if not any(d.severity is Severity.ERROR for d in out):
+    if analysis and not any(d.severity is Severity.ERROR for d in out):
         out.extend(module_diagnostics(module, path, workspace, edition))  # PLX5xx: confidence and call bounds
     return out
 

@@ -32,7 +32,9 @@ def compile_source(text: str | None = None, path: str | Path = "<input>") -> ir.
     sources: dict[str, SourceFile] = {}
     for other in workspace.files.values():
         sources[other.source.path] = other.source
-        result = check_file(workspace, other)
+        # Only errors stop a compile; the analysis warnings (PLX5xx) would be computed here and thrown away,
+        # and the analysis runs once below for the IR anyway.
+        result = check_file(workspace, other, analysis=False)
         errors.extend(d for d in result.diagnostics if d.severity is Severity.ERROR)
     if errors:
         raise CompileError(sorted(errors, key=lambda d: d.sort_key()), sources)
