@@ -19,6 +19,10 @@ _SYNC_WORDS = (
     "|agent|policy|version|description|tags|requires"
 )
 _SYNC_LINE = re.compile(rf"\n[ \t]*((?:{_SYNC_WORDS})\b|\}})")
+# `${input.task}`-style interpolations (most of them in practice): a name, or names joined by dots.
+_DOTTED_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+# Dotted-name texts whose full parse gave exactly the Name/Field chain `_dotted_name` builds (True) or not (False).
+_PLAIN_INTERPOLATIONS: dict[str, bool] = {}
 SYNC_TOKENS = frozenset(
     {
         "LET",
@@ -145,9 +149,6 @@ def _interpolation_parser(path: str, sink: list[Diagnostic]) -> Any:
     def parse_inner(text: str, line: int, column: int, pos: int) -> ast.Expr | None:
         from parallax_dsl.syntax.builder import AstBuilder
 
-        # Pad so that Lark's line/column numbers land where the text really is (strings are single-line).
-        padded = "\n" * (line - 1) + " " * (column - 1) + text
-        shift = pos - (line - 1) - (column - 1)
         if not text.strip():
             sink.append(
                 Diagnostic(
@@ -160,6 +161,12 @@ def _interpolation_parser(path: str, sink: list[Diagnostic]) -> Any:
                 )
             )
             return None
+        dotted = _DOTTED_NAME.fullmatch(text) is not None
+        if dotted and _PLAIN_INTERPOLATIONS.get(text):
+            return _dotted_name(path, text, line, column, pos)
+        # Pad so that Lark's line/column numbers land where the text really is (strings are single-line).
+        padded = "\n" * (line - 1) + " " * (column - 1) + text
+        shift = pos - (line - 1) - (column - 1)
         recovery = _Recovery(padded, path, pos_shift=shift, lex_start=(len(padded) - len(text), line, line - 1))
         try:
             tree = recovery.run("expr")
@@ -172,9 +179,33 @@ def _interpolation_parser(path: str, sink: list[Diagnostic]) -> Any:
         builder = AstBuilder(path, parse_inner)
         expr: ast.Expr = builder.transform(tree)
         sink.extend(builder.diagnostics)
-        return _shift_expr(expr, shift)
+        expr = _shift_expr(expr, shift)
+        if dotted and text not in _PLAIN_INTERPOLATIONS:
+            # Learn the shortcut only from a parse that gave exactly what the shortcut builds (keywords such as
+            # `true` or `null` parse to something else); positions shift uniformly, so one check is enough.
+            if len(_PLAIN_INTERPOLATIONS) > 4096:
+                _PLAIN_INTERPOLATIONS.clear()
+            _PLAIN_INTERPOLATIONS[text] = not builder.diagnostics and expr == _dotted_name(
+                path, text, line, column, pos
+            )
+        return expr
 
     return parse_inner
+
+
+def _dotted_name(path: str, text: str, line: int, column: int, pos: int) -> ast.Expr:
+    """`a.b.c` at (line, column, pos) as the parser builds it: Field(Field(Name(a), b), c), without parsing."""
+    first = text.split(".", 1)[0]
+    expr: ast.Expr = ast.Name(first, Span(path, line, column, line, column + len(first), pos, pos + len(first)))
+    end = len(first)
+    while end < len(text):
+        start = end + 1  # past the dot
+        end = text.find(".", start)
+        end = len(text) if end < 0 else end
+        name_span = Span(path, line, column + start, line, column + end, pos + start, pos + end)
+        span = Span(path, line, column, line, column + end, pos, pos + end)
+        expr = ast.Field(expr, text[start:end], name_span, span)
+    return expr
 
 
 def _shift_expr(expr: ast.Expr, shift: int) -> ast.Expr:
