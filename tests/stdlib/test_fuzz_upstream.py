@@ -143,9 +143,9 @@ def agent(rng: random.Random, i: int, caps: list[str], ids: list[str]) -> dict[s
         entry["name"] = f"Agent {i}"
     entry["capabilities"] = caps + rng.sample(EXTRA_CAPABILITIES, rng.randint(0, 3))
     if rng.random() < 0.6:
-        entry["expertise"] = rng.choice([0.5, 0.7, 0.8, 0.86, 0.9, 0.95, rng.random()])
+        entry["expertise"] = rng.choice([0, 0.5, 0.7, 0.8, 0.86, 0.9, 0.95, rng.random()])
     if rng.random() < 0.6:
-        entry["historicalConfidence"] = rng.choice([0.5, 0.65, 0.75, 0.8, 0.85, 0.9, rng.random()])
+        entry["historicalConfidence"] = rng.choice([0, 0.5, 0.65, 0.75, 0.8, 0.85, 0.9, rng.random()])
     if rng.random() < 0.08:
         response: dict[str, Any] = {"result": None, "confidence": 0, "error": "agent crashed"}
     else:
