@@ -14,7 +14,9 @@ import stdlib_tables
 from stdlib_harness import ABSENT, ORACLE, UNSET, Case, at, cassette, check_case, json_equal, oracle
 
 TABLES: list[ModuleType] = [
-    importlib.import_module(f"stdlib_tables.{m.name}") for m in pkgutil.iter_modules(stdlib_tables.__path__)
+    importlib.import_module(f"stdlib_tables.{m.name}")
+    for m in pkgutil.iter_modules(stdlib_tables.__path__)
+    if not m.name.startswith("_")
 ]
 CASES = [(t, c) for t in TABLES for c in t.CASES]
 
