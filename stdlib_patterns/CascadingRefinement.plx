@@ -55,3 +55,40 @@ pattern CascadingRefinement {
     message: if current >= target then "Target confidence achieved" else "Best effort - target confidence not reached"
   } with confidence current
 }
+
+test "the target is met at tier 2" for CascadingRefinement {
+  agent t1 answers "fast" with confidence 0.6
+  agent t2 answers "medium" with confidence 0.85
+  agent t3 answers "thorough" with confidence 0.9
+  expect output.value == "medium"
+  expect output.message == "Target confidence achieved with tier 2"
+  expect len(output.refinementPath) == 2
+  expect confidence == 0.85
+}
+
+test "tier 1 is enough" for CascadingRefinement {
+  agent t1 answers "fast" with confidence 0.9
+  agent t2 answers "medium" with confidence 0.95
+  agent t3 answers "thorough" with confidence 0.99
+  expect output.message == "Target confidence achieved with tier 1"
+  expect output.refinementPath == [{ tier: 1, agentName: "t1", confidence: 0.9, duration: "fast" }]
+}
+
+test "best effort keeps the most confident tier" for CascadingRefinement {
+  agent t1 answers "fast" with confidence 0.5
+  agent t2 answers "medium" with confidence 0.4
+  agent t3 answers "thorough" with confidence 0.7
+  expect output.value == "thorough"
+  expect output.targetConfidence == 0.8
+  expect output.message == "Best effort - target confidence not reached"
+  expect confidence == 0.7
+}
+
+test "maxTier 1" for CascadingRefinement {
+  input { maxTier: 1 }
+  agent t1 answers "fast" with confidence 0.5
+  agent t2 answers "medium" with confidence 0.9
+  agent t3 answers "thorough" with confidence 0.9
+  expect output.value == "fast"
+  expect confidence == 0.5
+}

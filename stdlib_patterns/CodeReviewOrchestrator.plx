@@ -73,3 +73,33 @@ pattern CodeReviewOrchestrator {
     metadata: { patternVersion: "1.0.0" }
   } with confidence avg
 }
+
+test "a confident critical finding blocks" for CodeReviewOrchestrator {
+  agent sec
+    answers {
+      findings: [{ severity: "critical" }, { severity: "low" }]
+      summary: "SQL injection"
+    } with confidence 0.9
+  agent style answers { findings: [{ severity: "medium" }] } with confidence 0.8
+  expect output.recommendation == "block"
+  expect output.overallSeverity == "critical"
+  expect output.summary == "2 agents found 3 issue(s). Critical: 1, High: 0, Medium: 1, Low: 1"
+  expect output.agentResults[0].summary == "SQL injection"
+  expect confidence == 0.8500000000000001
+}
+
+test "an unsure critical finding falls through to approve_with_comments" for CodeReviewOrchestrator {
+  agent sec answers { findings: [{ severity: "critical" }] } with confidence 0.6
+  agent style answers { findings: [] } with confidence 0.7
+  expect output.recommendation == "approve_with_comments"
+  expect output.consensus.level == "weak"
+}
+
+test "no findings: approve" for CodeReviewOrchestrator {
+  agent sec answers { findings: [] } with confidence 0.9
+  agent style fails "timeout"
+  agent docs answers "looks fine" with confidence 0.9
+  expect output.recommendation == "approve"
+  expect output.consensus.agentCount == 2
+  expect output.agentResults[1].summary == "Analysis complete"
+}

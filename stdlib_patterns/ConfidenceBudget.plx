@@ -80,3 +80,39 @@ pattern ConfidenceBudget {
     }
   } with confidence avg
 }
+
+test "fast agents meet the budget" for ConfidenceBudget {
+  input { minConfidence: 1.5 }
+  agent f1 { capabilities ["fast"] historical_confidence 0.9 } answers { v: 1 } with confidence 0.9
+  agent f2 { capabilities ["fast"] historical_confidence 0.85 }
+    answers { v: 2 } with confidence 0.95
+  agent s1 { historical_confidence 0.7 } answers { v: 3 } with confidence 0.99
+  expect output.budgetStatus == "budget-met"
+  expect output.result == { v: 2 }
+  expect output.metrics.phases == ["fast"]
+  expect output.reasoning == "Confidence budget exceeded - high quality analysis achieved"
+  expect confidence == 0.925
+}
+
+test "a short budget keeps the best answer with a caveat" for ConfidenceBudget {
+  agent s1 { historical_confidence 0.7 } answers { answer: 42 } with confidence 0.5
+  agent s2 { historical_confidence 0.7 } answers ["a"] with confidence 0.4
+  expect output.budgetStatus == "budget-insufficient"
+  expect output.result == {
+    answer: 42
+    caveat: "Low confidence due to insufficient analysis budget"
+    confidence: 0.45
+  }
+  expect output.reasoning == "Confidence budget not met - achieved 30% of target"
+  expect confidence == 0.45
+}
+
+test "one expert as a last resort" for ConfidenceBudget {
+  input { minConfidence: 2.0 }
+  agent s1 { historical_confidence 0.7 } answers "s1" with confidence 0.6
+  agent x1 { historical_confidence 0.5 expertise 0.9 } answers "x1" with confidence 0.9
+  agent x2 { historical_confidence 0.5 expertise 0.95 } answers "x2" with confidence 0.95
+  expect output.budgetStatus == "budget-marginal"
+  expect output.result == "x1"
+  expect output.metrics.phases == ["standard", "expert"]
+}

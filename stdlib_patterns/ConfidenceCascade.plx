@@ -54,3 +54,36 @@ pattern ConfidenceCascade {
     }
   } with confidence best_confidence
 }
+
+test "cascade to the third answer" for ConfidenceCascade {
+  input { task: "Test cascade", data: {}, minConfidence: 0.85 }
+  agent a1 answers { step: 1 } with confidence 0.5
+  agent a2 answers { step: 2 } with confidence 0.7
+  agent a3 answers { step: 3 } with confidence 0.9
+  expect output.status == "target_achieved"
+  expect output.attempts == 3
+  expect output.metadata.confidenceProgression == [0.5, 0.7, 0.9]
+  expect confidence == 0.9
+}
+
+test "an early stop" for ConfidenceCascade {
+  agent a1 answers { high: true } with confidence 0.95
+  agent a2 answers "later" with confidence 0.99
+  expect output.attempts == 1
+  expect output.selectedAgent == "a1"
+}
+
+test "best effort and low confidence" for ConfidenceCascade {
+  agent a1 answers "a" with confidence 0.5
+  agent a2 answers "b" with confidence 0.65
+  expect output.status == "best_effort"
+  expect confidence == 0.65
+}
+
+test "low confidence recommends a manual review" for ConfidenceCascade {
+  agent a1 answers "a" with confidence 0.3
+  agent a2 answers "b" with confidence 0.4
+  expect output.status == "low_confidence"
+  expect output.recommendation == "Manual review recommended"
+  expect confidence == 0.4
+}

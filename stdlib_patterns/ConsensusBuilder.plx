@@ -49,3 +49,33 @@ pattern ConsensusBuilder {
     results: results
   } with confidence combined
 }
+
+test "the upstream test's five analysts: moderate, not strong" for ConsensusBuilder {
+  input { task: "Test consensus", data: { test: true } }
+  agent a1 answers { answer: "A" } with confidence 0.9
+  agent a2 answers { answer: "A" } with confidence 0.85
+  agent a3 answers { answer: "B" } with confidence 0.7
+  expect output.type == "moderate_consensus"
+  expect confidence == 0.8166666666666669
+  expect output.highConfidenceAgents == 2
+}
+
+test "expertise-weighted strong consensus recommends ship" for ConsensusBuilder {
+  agent a1 { expertise 0.9 } answers { recommendation: "ship" } with confidence 0.95
+  agent a2 { expertise 0.8 } answers { recommendation: "hold" } with confidence 0.9
+  agent a3 { expertise 0.5 } answers { recommendation: "ship" } with confidence 0.85
+  expect output.type == "strong_consensus"
+  expect output.recommendation == "ship"
+  expect confidence == 0.9090909090909091
+  expect output.results[1].agentName == "a2"
+}
+
+test "failed analysts: weak, no recommendation" for ConsensusBuilder {
+  agent a1 fails "down"
+  agent a2 fails "down"
+  agent a3 answers "text" with confidence 0.5
+  expect output.type == "weak_consensus"
+  expect output.recommendation == "No recommendation available"
+  expect output.successfulAgents == 1
+  expect output.results[0].error == "RuntimeError: down"
+}

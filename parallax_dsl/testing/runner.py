@@ -130,7 +130,8 @@ def build_agents(decl: ast.TestDecl, group_capabilities: list[tuple[str, ...]]) 
 
 def result_values(result: RunResult) -> dict[str, Confident]:
     """What `expect` sees: the output, its confidence, branches taken, calls, warnings, error, escalation."""
-    branches = [t.get("label") or f"arm {t.get('arm', 0) + 1}" for t in result.trace if t.get("kind") == "branch"]
+    taken = [t for t in result.trace if t.get("kind") == "branch" and (t.get("label") or t.get("arm") is not None)]
+    branches = [t.get("label") or f"arm {t['arm'] + 1}" for t in taken]  # a branch where no arm applied is left out
     uncertain = [t.get("label") for t in result.trace if t.get("kind") == "branch" and t.get("form") == "uncertain"]
     error = None if result.error is None else f"{result.error.code}: {result.error.message}"
     return {
