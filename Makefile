@@ -55,3 +55,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/cli.py
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/scheduler.py
+	$(BIN)/python benchmarks/makespan.py
