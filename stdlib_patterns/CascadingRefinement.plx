@@ -26,7 +26,7 @@ pattern CascadingRefinement {
   let target = input.minConfidence ?? 0.8
   let tier_count = max(min(3, input.maxTier ?? 3, len(results)), 0)
   let candidates = slice(results, 0, tier_count)
-  # Tiers 1 and 2 stop the walk as soon as the target is met; tier 3 falls through to the generic message.
+  # upstream quirk: tiers 1 and 2 stop as soon as the target is met; tier 3 falls through to the generic message.
   let early = range(min(len(candidates), 2)).filter(i, candidates[i].confidence >= target)
   let walked = if len(early) > 0 then slice(candidates, 0, early[0] + 1) else candidates
   let adopted = walked.max_by(r, r.confidence)  # tier 1 unconditionally, later tiers only when more confident

@@ -11,7 +11,7 @@ pattern ConsensusBuilder {
     data: any = null
   }
 
-  # The upstream also declares minConfidence 0.6, as metadata only: it filters nothing.
+  # upstream quirk: it also declares minConfidence 0.6, as metadata only: low-confidence analysts are not filtered.
   agents analysts {
     capabilities ["code-analysis"]
     min 3

@@ -70,3 +70,35 @@ pattern DocumentAnalysis {
     }
   } with confidence avg
 }
+
+test "summary and sentiment; missing analyses give the defaults" for DocumentAnalysis {
+  agent summarizer
+    answers {
+      analysisType: "summary"
+      title: "Q3 report"
+      documentType: "report"
+      wordCount: 1200
+      mainTopic: "growth"
+      summary: "Revenue grew"
+      conclusion: "Keep going"
+    } with confidence 0.9 reasoning "read it twice"
+  agent mood
+    answers {
+      analysisType: "sentiment"
+      overallSentiment: "positive"
+      sentimentScore: 0.8
+    } with confidence 0.7
+  expect output.document == { title: "Q3 report", type: "report", wordCount: 1200 }
+  expect output.summary.overview == "Revenue grew"
+  expect output.keyPoints == { critical: [], supporting: [], factsAndData: [], totalCount: 0 }
+  expect output.sentiment.overall == "positive"
+  expect output.metadata.details[0].reasoning == "read it twice"
+  expect confidence == 0.8
+}
+
+test "the last summary counts; a field it lacks is left out" for DocumentAnalysis {
+  agent first answers { analysisType: "summary", title: "First" } with confidence 0.7
+  agent second answers { analysisType: "summary" } with confidence 0.6
+  expect output.document == {}
+  expect output.metadata.analysesCompleted == 2
+}

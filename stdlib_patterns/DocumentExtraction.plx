@@ -68,3 +68,23 @@ pattern DocumentExtraction {
     metadata: { patternVersion: "2.0.0" }
   } with confidence avg
 }
+
+test "extractors are recognised by their ids" for DocumentExtraction {
+  agent dates { id "date-extractor" }
+    answers { dates: ["2024-01-01", "2024-02-01"], count: 2 } with confidence 0.9
+  agent entities { id "entity-extractor" }
+    answers { entities: ["Acme"], people: [], organizations: ["Acme"] } with confidence 0.8
+  agent other answers { dates: ["ignored"] } with confidence 0.7
+  expect output.extractions.dates == ["2024-01-01", "2024-02-01"]
+  expect output.extractions.entities.organizations == ["Acme"]
+  expect output.summary.message == "Extracted 3 items: 2 dates, 0 amounts, 1 entities, 0 addresses"
+  expect output.agents.details[0].itemsExtracted == 2
+  expect confidence == 0.8000000000000002
+}
+
+test "nothing extracted" for DocumentExtraction {
+  agent dates { id "date-extractor" } answers { dates: "not a list" } with confidence 0.6
+  agent addresses { id "address-extractor" } fails "timeout"
+  expect output.summary.message == "No extractions found in document"
+  expect output.agents.total == 1
+}

@@ -60,3 +60,31 @@ pattern EnhancedConsensus {
     }
   } with confidence score
 }
+
+# upstream quirk, pinned: answers lacking `decision` and `value` agree on them, so 1 of 3 true agreements scores 1.
+test "loose agreement: one real agreement in three pairs scores 1" for EnhancedConsensus {
+  agent a1 answers { recommendation: "A" } with confidence 0.9
+  agent a2 answers { recommendation: "B" } with confidence 0.8
+  agent a3 answers { recommendation: "A" } with confidence 0.7
+  expect output.method == "weighted-consensus"
+  expect output.decision == { recommendation: "A" }
+  expect output.metrics.avgConfidence == 0.8000000000000002
+  expect confidence == 1
+}
+
+test "medium agreement votes among the confident answers" for EnhancedConsensus {
+  agent a1 answers { recommendation: "A", decision: 1, value: 1 } with confidence 0.9
+  agent a2 answers { recommendation: "A", decision: 2, value: 2 } with confidence 0.75
+  agent a3 answers { recommendation: "B", decision: 2, value: 3 } with confidence 0.8
+  expect output.method == "filtered-majority"
+  expect output.decision == { recommendation: "A", decision: 1, value: 1 }
+  expect confidence == 0.6666666666666666
+}
+
+test "no agreement: synthesis" for EnhancedConsensus {
+  agent a1 answers { recommendation: "x", decision: "a", value: 1 } with confidence 0.6
+  agent a2 answers { recommendation: "y", decision: "b", value: 2 } with confidence 0.9
+  expect output.method == "synthesis"
+  expect output.reasoning == "Low consensus required synthesis across 2 different agent opinions"
+  expect confidence == 0
+}

@@ -57,3 +57,32 @@ pattern EpistemicOrchestrator {
     recommendation: if disagreement then review_all else e1.result.recommendation
   } with confidence if disagreement then avg * 0.8 else avg
 }
+
+# Four experts are needed; under the Open Source agent limit only the first three answer, so these expectations
+# hold whatever the limit.
+test "confident experts who disagree" for EpistemicOrchestrator {
+  agent e1 answers { recommendation: "refactor" } with confidence 0.9
+  agent e2 answers { recommendation: "rewrite" } with confidence 0.85
+  agent e3 answers { recommendation: "refactor" } with confidence 0.55
+  agent e4 answers { recommendation: "refactor" } with confidence 0.75
+  expect output.consensusLevel == "valuable_disagreement"
+  expect output.disagreementDetails == "High-confidence disagreement between e1 and e2"
+  expect output.recommendation == "Multiple valid perspectives identified - review all expert analyses"
+}
+
+test "agreeing experts" for EpistemicOrchestrator {
+  agent e1 answers { recommendation: "ship" } with confidence 0.95
+  agent e2 answers { recommendation: "ship" } with confidence 0.9
+  agent e3 answers { recommendation: "ship" } with confidence 0.85
+  agent e4 answers { recommendation: "ship" } with confidence 0.9
+  expect output.consensusLevel == "strong_consensus"
+  expect output.recommendation == "ship"
+  expect confidence == 0.9
+}
+
+test "three experts are not enough" for EpistemicOrchestrator {
+  agent e1 answers "a" with confidence 0.9
+  agent e2 answers "b" with confidence 0.9
+  agent e3 answers "c" with confidence 0.9
+  expect error == "NOT_ENOUGH_AGENTS: Not enough agents available. Required: 4, Available: 3"
+}

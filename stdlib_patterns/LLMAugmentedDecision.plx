@@ -56,7 +56,7 @@ pattern LLMAugmentedDecision {
   let augmented = level != "high" and needs_llm
   let decision = match {
     level == "high" => top
-    augmented => "Based on analysis, proceed with caution"  # the upstream's LLM call is a hard-coded stub
+    augmented => "Based on analysis, proceed with caution"  # upstream quirk: the LLM call is a hard-coded stub
     level == "medium" => voted
     else => conservative
   }
@@ -78,4 +78,32 @@ pattern LLMAugmentedDecision {
     agentCount: n
     metadata: { pattern: "LLMAugmentedDecision", llmEnabled: use_llm, threshold: threshold }
   } with confidence confidence
+}
+
+test "medium consensus votes by decision" for LLMAugmentedDecision {
+  agent a1 answers { decision: "stop" } with confidence 0.2
+  agent a2 answers { decision: "go", by: "a2" } with confidence 0.9
+  agent a3 answers { decision: "go", by: "a3" } with confidence 0.95
+  expect output.decision == { decision: "go", by: "a3" }
+  expect output.reasoning == "Medium consensus using weighted voting"
+  expect confidence == 0.7655555555555555
+}
+
+test "the LLM stub augments a medium consensus below the threshold" for LLMAugmentedDecision {
+  input { useLLM: true, llmThreshold: 0.9 }
+  agent a1 answers "a" with confidence 0.2
+  agent a2 answers "b" with confidence 0.9
+  agent a3 answers "c" with confidence 0.95
+  expect output.decision == "Based on analysis, proceed with caution"
+  expect output.augmented == true
+  expect output.consensus == 0.7655555555555555
+  expect confidence == 0.8
+}
+
+test "one unsure agent with a critical concern blocks" for LLMAugmentedDecision {
+  agent a1 answers { severity: "critical" } with confidence 0.3
+  expect output.decision.action == "block"
+  expect output.decision.concern.agentId == "a1"
+  expect output.reasoning == "Low consensus - taking conservative approach"
+  expect confidence == 0.3
 }

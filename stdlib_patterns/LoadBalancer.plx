@@ -43,3 +43,33 @@ pattern LoadBalancer {
     }
   } with confidence score
 }
+
+test "weighted routing always picks the first agent" for LoadBalancer {
+  agent a1 answers "a" with confidence 0.5
+  agent a2 answers "b" with confidence 0.99
+  expect output.value == "a"
+  expect output.routing == {
+    selectedAgent: "a1"
+    strategy: "weighted"
+    score: 0.7
+    agentsConsidered: 2
+  }
+  expect confidence == 0.7
+}
+
+test "confidence routing picks the most confident" for LoadBalancer {
+  input { strategy: "confidence" }
+  agent a1 answers "a" with confidence 0.5
+  agent a2 answers "b" with confidence 0.9
+  agent a3 answers "c" with confidence 0.9
+  expect output.value == "b"
+  expect confidence == 0.9
+}
+
+test "nobody above zero" for LoadBalancer {
+  input { strategy: "confidence" }
+  agent a1 fails "down"
+  expect output.value == null
+  expect output.routing.selectedAgent == null
+  expect confidence == 0
+}

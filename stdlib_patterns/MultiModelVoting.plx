@@ -63,3 +63,30 @@ pattern MultiModelVoting {
     metadata: { patternVersion: "2.0.0", agentCount: n }
   } with confidence consensus_confidence
 }
+
+test "unanimous" for MultiModelVoting {
+  agent gpt answers { decision: "approve", model: "gpt" } with confidence 0.9
+  agent claude answers { decision: "approve", model: "claude" } with confidence 0.8
+  expect output.decision == "approve"
+  expect output.summary == "2 models voted unanimously for: approve"
+  expect confidence == 0.8500000000000001
+}
+
+test "majority" for MultiModelVoting {
+  agent m1 answers { decision: "A" } with confidence 0.9
+  agent m2 answers { decision: "A" } with confidence 0.8
+  agent m3 answers { decision: "B" } with confidence 0.7
+  expect output.consensus.type == "majority"
+  expect output.summary == "3 models reached majority for: A (2/3 votes)"
+  expect confidence == 0.6400000000000001
+}
+
+# upstream quirk, pinned: the first voter is in the minority, so the vote is split although A has a majority.
+test "first voter in the minority: split" for MultiModelVoting {
+  agent m1 answers { decision: "B" } with confidence 0.9
+  agent m2 answers { decision: "A" } with confidence 0.8
+  agent m3 answers { decision: "A" } with confidence 0.7
+  expect output.decision == null
+  expect output.consensus.needsHumanReview == true
+  expect confidence == 0.4000000000000001
+}

@@ -67,3 +67,30 @@ pattern MultiValidator {
     }
   } with confidence avg
 }
+
+test "a confident first validator takes the fast path" for MultiValidator {
+  input { validationType: "schema" }
+  agent v1 answers { issues: ["trailing comma"] } with confidence 0.95
+  agent v2 answers {} with confidence 0.2
+  expect output.mode == "fast_path"
+  expect output.issues == ["trailing comma"]
+  expect output.metadata.validatorsUsed == 1
+  expect confidence == 0.95
+}
+
+test "otherwise up to four validators vote" for MultiValidator {
+  agent v1 answers {} with confidence 0.8
+  agent v2 answers {} with confidence 0.5
+  agent v3 answers {} with confidence 0.65
+  expect output.mode == "multi_validator"
+  expect output.valid == true
+  expect output.consensus == { validVotes: 2, invalidVotes: 1, strength: 0.3333333333333333 }
+  expect confidence == 0.65
+}
+
+test "ties are invalid" for MultiValidator {
+  agent v1 answers {} with confidence 0.7
+  agent v2 answers {} with confidence 0.6
+  expect output.valid == false
+  expect output.metadata.message == "Consensus: data is invalid"
+}

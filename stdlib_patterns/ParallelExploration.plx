@@ -59,3 +59,31 @@ pattern ParallelExploration {
     }
   } with confidence if explore then avg * 1.1 else avg  # clamped to 1
 }
+
+test "confident divergent approaches are explored" for ParallelExploration {
+  agent a1 answers { recommendation: "cache" } with confidence 0.9
+  agent a2 answers { recommendation: "shard" } with confidence 0.85
+  agent a3 answers { recommendation: "queue" } with confidence 0.5
+  expect output.strategy == "divergent_exploration"
+  expect output.averageConfidence == 0.75
+  expect confidence == 0.8250000000000001
+}
+
+test "two agreeing recommendations reach consensus" for ParallelExploration {
+  agent a1 answers { recommendation: "a" } with confidence 0.9
+  agent a2 answers { recommendation: "a" } with confidence 0.9
+  agent a3 answers { recommendation: "b" } with confidence 0.9
+  expect output.strategy == "consensus_reached"
+  expect output.recommendation == "a"
+  expect output.insights.strongAgreement == true
+}
+
+# upstream quirk, pinned: answers without a recommendation agree (undefined === undefined).
+test "missing recommendations agree" for ParallelExploration {
+  agent a1 answers "plain" with confidence 0.5
+  agent a2 answers "text" with confidence 0.5
+  agent a3 answers "more" with confidence 0.5
+  expect output.hasConsensus == true
+  expect output.strategy == "standard_analysis"
+  expect not has(output, "recommendation")
+}

@@ -68,3 +68,40 @@ pattern PromptTesting {
     }
   } with confidence avg
 }
+
+test "variants and a judge" for PromptTesting {
+  input { data: { query: "What is DNS?" } }
+  agent short
+    answers {
+      variantType: "concise"
+      response: "Short."
+      latencyMs: 120
+      responseLength: 6
+    } with confidence 0.8
+  agent long
+    answers {
+      variantType: "detailed"
+      response: "Long answer"
+      latencyMs: 900
+    } with confidence 0.85
+  agent judge
+    answers {
+      variantType: "judge"
+      winner: "detailed"
+      winnerReason: "complete"
+    } with confidence 0.9
+  expect output.query == "What is DNS?"
+  expect output.variants.concise == { response: "Short.", latencyMs: 120, length: 6 }
+  expect output.variants.creative == { response: "", latencyMs: 0, length: 0 }
+  expect output.evaluation.winner == "detailed"
+  expect output.metadata.variantsTested == 2
+  expect confidence == 0.85
+}
+
+test "no judge" for PromptTesting {
+  input { query: "not reported" }
+  agent short answers { variantType: "concise" } with confidence 0.6
+  agent other answers "text" with confidence 0.5
+  expect not has(output, "query")
+  expect output.evaluation.winner == "unknown"
+}

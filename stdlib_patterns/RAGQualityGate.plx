@@ -79,3 +79,35 @@ pattern RAGQualityGate {
     metadata: { patternVersion: "2.0.0" }
   } with confidence overall  # the score, not the agents' confidence
 }
+
+test "every check passes" for RAGQualityGate {
+  agent grounded answers { checkType: "groundedness", passed: true, score: 0.9 } with confidence 0.9
+  agent relevant answers { checkType: "relevance", passed: true, score: 0.8 } with confidence 0.85
+  agent complete answers { checkType: "completeness", passed: true, score: 0.7 } with confidence 0.8
+  expect output.status == "approved"
+  expect output.recommendation == "Return answer to user"
+  expect confidence == 0.8000000000000002
+}
+
+test "one failed check needs review" for RAGQualityGate {
+  agent grounded
+    answers {
+      checkType: "groundedness"
+      passed: false
+      score: 0.2
+      hallucinations: ["made up"]
+    } with confidence 0.9
+  agent relevant answers { checkType: "relevance", passed: true, score: 0.9 } with confidence 0.8
+  expect output.status == "needs_review"
+  expect output.summary == "1 of 2 checks failed - needs_review"
+  expect output.checks.groundedness.hallucinations == ["made up"]
+  expect confidence == 0.3666666666666667
+}
+
+test "every check fails" for RAGQualityGate {
+  agent relevant answers { checkType: "relevance", passed: false, score: 0.1 } with confidence 0.9
+  agent complete
+    answers { checkType: "completeness", passed: false, score: 0.3 } with confidence 0.9
+  expect output.status == "rejected"
+  expect output.recommendation == "Regenerate answer with improved retrieval"
+}

@@ -22,6 +22,7 @@ pattern RobustAnalysis {
   fanout answers = analysts.analyze(task: input.task or "analyze", data: input.data or input)
   let results = answers.map(r, agent_result(r))  # the upstream's ctx.results, in dispatch order
 
+  # upstream quirk: despite its description it composes no other pattern; it scores one fan-out.
   let n = len(results)
   let avg = sum(results.map(r, r.confidence)) / n  # `min 4`: never empty
   let high = results.count(r, r.confidence > 0.8)
@@ -50,4 +51,26 @@ pattern RobustAnalysis {
     }
     allResults: results
   } with confidence if level.strategy == "consensus_based" then avg * 1.1 else avg  # clamped to 1
+}
+
+# Four analysts are needed; under the Open Source agent limit only the first three answer, so these expectations
+# hold whatever the limit.
+test "confident analysts are highly robust" for RobustAnalysis {
+  agent a1 answers { recommendation: "ship" } with confidence 0.9
+  agent a2 answers { recommendation: "ship" } with confidence 0.85
+  agent a3 answers { recommendation: "hold" } with confidence 0.95
+  agent a4 answers { recommendation: "ship" } with confidence 0.85
+  expect output.robustnessLevel == "highly_robust"
+  expect output.recommendation == "hold"
+  expect output.analysisInsights.consensusStrength == "strong"
+}
+
+test "unsure analysts have low robustness" for RobustAnalysis {
+  agent a1 answers "a" with confidence 0.9
+  agent a2 answers "b" with confidence 0.4
+  agent a3 answers "c" with confidence 0.3
+  agent a4 answers "d" with confidence 0.6
+  expect output.strategy == "uncertainty_aware"
+  expect output.recommendation == "Insufficient data for robust analysis"
+  expect output.selectedResult == "a"
 }

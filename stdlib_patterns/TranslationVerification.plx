@@ -80,3 +80,33 @@ pattern TranslationVerification {
     metadata: { patternVersion: "2.0.0" }
   } with confidence avg  # the scores, not the agents' confidence
 }
+
+test "a verified translation" for TranslationVerification {
+  input { data: { sourceLanguage: "en", targetLanguage: "fr" } }
+  agent translator
+    answers {
+      checkType: "translation"
+      translation: "Bonjour"
+      notes: "informal"
+    } with confidence 0.9
+  agent roundtrip
+    answers { checkType: "roundtrip", passed: true, similarity: 0.92 } with confidence 0.88
+  agent quality
+    answers { checkType: "quality", passed: true, overallScore: 0.88 } with confidence 0.9
+  expect output.status == "approved"
+  expect output.translation == "Bonjour"
+  expect output.sourceLanguage == "en"
+  expect output.checks == { total: 2, passed: 2, failed: 0 }
+  expect confidence == 0.9
+}
+
+test "a failed round trip needs review" for TranslationVerification {
+  agent roundtrip
+    answers { checkType: "roundtrip", passed: false, similarity: 0.4 } with confidence 0.8
+  agent quality
+    answers { checkType: "quality", passed: true, overallScore: 0.8 } with confidence 0.9
+  expect output.status == "needs_review"
+  expect output.summary == "Translation may lose meaning - round-trip verification failed"
+  expect output.translation == ""
+  expect confidence == 0.6000000000000001
+}

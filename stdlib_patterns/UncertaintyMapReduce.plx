@@ -47,3 +47,21 @@ pattern UncertaintyMapReduce {
     strategy: if overall < 0.5 then "Consider re-processing with different parameters" else "Processing successful"
   } with confidence overall
 }
+
+test "good maps" for UncertaintyMapReduce {
+  agent m1 answers "c1" with confidence 0.8
+  agent m2 answers "c2" with confidence 0.75
+  agent m3 answers "c3" with confidence 0.5
+  expect output.value.mapQuality == "good"
+  expect output.value.combined == ["c1", "c2", "c3"]
+  expect output.strategy == "Processing successful"
+  expect confidence == 0.8144999999999999
+}
+
+test "poor maps" for UncertaintyMapReduce {
+  agent m1 answers "c1" with confidence 0.3
+  agent m2 answers "c2" with confidence 0.2
+  expect output.value.mapQuality == "poor"
+  expect output.strategy == "Consider re-processing with different parameters"
+  expect confidence == 0.23249999999999996
+}

@@ -22,6 +22,7 @@ pattern UncertaintyRouter {
 
   let assessment = results[0].confidence ?? 0.5
   let n = len(results)
+  # upstream quirk: agents are picked by dispatch position (third, second, first), not by expertise.
   # Prism `uncertain if (true ~> assessment)`: high >= 0.8, medium >= 0.5, else low (inclusive).
   let routing = match band(true with confidence assessment) {
     "high" => {
@@ -56,4 +57,34 @@ pattern UncertaintyRouter {
     } else null
     uncertaintyHandling: if assessment < 0.5 then "Applied uncertainty-aware routing" else "Standard routing applied"
   } with confidence if selected != null then assessment else 0
+}
+
+test "an unsure assessment goes to the specialist" for UncertaintyRouter {
+  agent s1 { name "Mock Agent 1" } answers { assessment: "complex" } with confidence 0.3
+  agent s2 { name "Mock Agent 2" } answers { mock: true } with confidence 0.8
+  agent s3 { name "Mock Agent 3" } answers { mock: true } with confidence 0.8
+  expect output.routingStrategy == "specialist_required"
+  expect output.selectedAgent == "Mock Agent 1"
+  expect output.uncertaintyHandling == "Applied uncertainty-aware routing"
+  expect confidence == 0.3
+}
+
+test "a confident assessment goes to the generalist" for UncertaintyRouter {
+  agent s1 answers { assessment: "simple" } with confidence 0.95
+  agent s2 answers { mock: true } with confidence 0.8
+  agent s3 answers { mock: true } with confidence 0.8
+  expect output.routingStrategy == "generalist_sufficient"
+  expect output.selectedAgent == "s3"
+}
+
+test "one agent in the medium band is the fallback" for UncertaintyRouter {
+  agent s1 answers "x" with confidence 0.6
+  expect output.reason == "Moderate confidence - using balanced agent (fallback to first available)"
+  expect output.taskResult == { status: "routed", agentName: "s1", strategy: "balanced_approach" }
+}
+
+test "no agent: nobody is selected" for UncertaintyRouter {
+  expect output.selectedAgent == "none"
+  expect output.assessmentConfidence == 0.5
+  expect confidence == 0
 }

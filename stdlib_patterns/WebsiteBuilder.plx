@@ -42,6 +42,7 @@ pattern WebsiteBuilder {
   let low_qa = qa.filter(r, r.confidence < 0.7)
   let review = if quality < 0.7 then ["Review QA results before launch"] else []
   let manual = "manual verification recommended"
+  # upstream quirk: `content.totalWords` and `timeline.total` are always null (the original's helpers are gone).
   output {
     success: true
     website: {
@@ -75,4 +76,35 @@ pattern WebsiteBuilder {
     confidence: overall
     recommendations: flatten([review, low_qa.map(r, "Low confidence in ${r.agentName} checks - ${manual}")])
   } with confidence overall
+}
+
+# Ten agents are needed; under the Open Source agent limit only the first three answer, so these expectations hold
+# whatever the limit (the branding, design and writing agents come first).
+test "a confident brand names the company" for WebsiteBuilder {
+  agent brand { capabilities ["branding"] } answers { name: "Acme Cloud" } with confidence 0.9
+  agent designer { capabilities ["design"] } answers { files: ["logo.svg"] } with confidence 0.8
+  agent writer { capabilities ["writing"] } answers { pages: 5 } with confidence 0.8
+  agent t4 { capabilities ["frontend"] } answers { technology: "React" } with confidence 0.9
+  agent t5 { capabilities ["backend"] } answers { technology: "Node" } with confidence 0.75
+  agent t6 { capabilities ["devops"] } answers { url: "https://acme.dev" } with confidence 0.8
+  agent t7 { capabilities ["accessibility"] } answers {} with confidence 0.75
+  agent t8 { capabilities ["performance"] } answers {} with confidence 0.65
+  agent t9 { capabilities ["testing"] } answers {} with confidence 0.8
+  agent t10 { capabilities ["seo"] } answers {} with confidence 0.7
+  expect output.company.name == "Acme Cloud"
+  expect output.company.assets.logo == ["logo.svg"]
+  expect output.success == true
+}
+
+test "nine agents are not enough" for WebsiteBuilder {
+  agent t1 answers {} with confidence 0.9
+  agent t2 answers {} with confidence 0.9
+  agent t3 answers {} with confidence 0.9
+  agent t4 answers {} with confidence 0.9
+  agent t5 answers {} with confidence 0.9
+  agent t6 answers {} with confidence 0.9
+  agent t7 answers {} with confidence 0.9
+  agent t8 answers {} with confidence 0.9
+  agent t9 answers {} with confidence 0.9
+  expect error == "NOT_ENOUGH_AGENTS: Not enough agents available. Required: 10, Available: 9"
 }

@@ -212,6 +212,7 @@ TEST_AGENT_SETTINGS: dict[str, str] = {
     "expertise": "Agent expertise (default 0.7).",
     "historical_confidence": "Agent historical confidence (default 0.75).",
     "name": "Display name of the agent (default: its id).",
+    "id": 'The agent\'s id when it is not a plain name, e.g. `id "date-extractor"` (default: the declared name).',
 }
 
 VERIFY_KINDS: dict[str, str] = {

@@ -1053,6 +1053,6 @@ def _test_agent_check(setting: ast.Setting) -> str | None:
         number = _number_value(value)
         if number is None or not 0 <= number <= 1:
             return f"`{name}` takes a number in [0, 1]"
-    if name == "name" and not isinstance(value, ast.String):
-        return "`name` takes a string"
+    if name in ("name", "id") and not isinstance(value, ast.String):
+        return f"`{name}` takes a string"
     return None

@@ -113,11 +113,12 @@ def build_agents(decl: ast.TestDecl, group_capabilities: list[tuple[str, ...]]) 
                 assert response.value is not None
                 answer = _constant(response.value)
                 responses.append(("answers", answer.value, answer.confidence, reasoning, delay))
+        agent_id = str(_plain(settings["id"])) if "id" in settings else spec.name
         agents.append(
             CannedAgent(
                 responses,
-                id=spec.name,
-                name=str(_plain(settings["name"])) if "name" in settings else spec.name,
+                id=agent_id,
+                name=str(_plain(settings["name"])) if "name" in settings else agent_id,
                 capabilities=capabilities,
                 expertise=float(_plain(settings["expertise"])) if "expertise" in settings else 0.7,
                 historical_confidence=float(_plain(settings["historical_confidence"]))
