@@ -11,7 +11,7 @@ from parallax_dsl.checks.loader import LoadedFile, Workspace, expand_paths
 from parallax_dsl.checks.suppress import apply_filters
 from parallax_dsl.diagnostics.model import Diagnostic, Label, Severity, SourceFile, Span
 from parallax_dsl.semantics.checker import CheckResult, ModuleChecker, PatternInfo
-from parallax_dsl.semantics.stdlib_names import UPSTREAM_PATTERNS
+from parallax_dsl.semantics.stdlib_names import UPSTREAM_PATTERNS, stdlib_file
 from parallax_dsl.syntax.gcpause import gc_paused
 
 
@@ -48,6 +48,34 @@ def _visible_patterns(workspace: Workspace, loaded: LoadedFile) -> dict[str, Pat
     return out
 
 
+_STDLIB_INFO: dict[tuple[Path, int], PatternInfo | None] = {}
+
+
+def stdlib_pattern_info(name: str) -> PatternInfo | None:
+    """What the checker knows of a stdlib pattern (its inputs, groups, output fields), read from its file."""
+    path = stdlib_file(name)
+    if path is None:
+        return None
+    try:
+        key = (path, path.stat().st_mtime_ns)
+    except OSError:
+        return None
+    if key not in _STDLIB_INFO:
+        from parallax_dsl.syntax.parser import parse_source
+
+        parsed = parse_source(path.read_text(encoding="utf-8"), str(path))
+        found = [p for p in parsed.module.patterns if p.name == name] if parsed.module is not None else []
+        _STDLIB_INFO[key] = PatternInfo.of(found[0]) if found else None
+    return _STDLIB_INFO[key]
+
+
+def _stdlib_references(module: Module) -> set[str]:
+    """Stdlib pattern names that `use` statements and tests of `module` refer to."""
+    names = {u.target.removeprefix("stdlib.") for p in module.patterns for u in _uses(p.body)}
+    names.update(t.pattern.removeprefix("stdlib.") for t in module.tests)
+    return names & set(UPSTREAM_PATTERNS)
+
+
 def check_file(
     workspace: Workspace, loaded: LoadedFile, edition: EditionTarget | None = None, *, analysis: bool = True
 ) -> CheckResult:
@@ -66,6 +94,10 @@ def check_file(
     known = _visible_patterns(workspace, loaded)
     for pattern in module.patterns:
         known[pattern.name] = PatternInfo.of(pattern)
+    for name in _stdlib_references(module) - set(known):
+        info = stdlib_pattern_info(name)
+        if info is not None:
+            known[name] = info
     try:
         semantic = ModuleChecker(module, known, UPSTREAM_PATTERNS).check()
     except RecursionError:

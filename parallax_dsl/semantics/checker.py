@@ -502,15 +502,18 @@ class ModuleChecker:
                 help=hint or "declare it in this file, `import` the file that declares it, or use a stdlib pattern",
             )
         self.check_arguments(use.args, scope, require_names=True)
-        if info is not None and info.inputs and not info.open_input:
+        if info is not None and info.inputs:
             for argument in use.args:
                 if argument.name is not None and argument.name not in info.inputs:
+                    hint = did_you_mean(argument.name, info.inputs)
+                    if info.open_input and hint is None:
+                        continue  # an extra field the pattern keeps as given; only near-misses are typos
                     self.error(
                         "PLX105",
                         "unknown-input-field",
                         f"pattern `{info.name}` has no input `{argument.name}`",
                         argument.span,
-                        help=did_you_mean(argument.name, info.inputs) or f"its inputs: {', '.join(info.inputs)}",
+                        help=hint or f"its inputs: {', '.join(info.inputs)}",
                     )
 
     def check_uncertain(self, statement: ast.UncertainStmt, scope: Scope) -> None:

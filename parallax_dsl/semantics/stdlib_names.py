@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
 UPSTREAM_PATTERNS = (
     "SimpleConsensus",
     "ConsensusBuilder",
@@ -26,3 +30,14 @@ UPSTREAM_PATTERNS = (
     "MultiModelVoting",
     "WebsiteBuilder",
 )
+
+
+def stdlib_file(name: str) -> Path | None:
+    """The file declaring stdlib pattern `name` (`<Name>.plx` in `parallax_dsl/stdlib/` or the repository's
+    `stdlib_patterns/`), without importing the runtime: what the checker reads to know a pattern's inputs."""
+    name = name.removeprefix("stdlib.")
+    for folder in (_PACKAGE_DIR / "stdlib", _PACKAGE_DIR.parent / "stdlib_patterns"):
+        candidate = folder / f"{name}.plx"
+        if candidate.is_file():
+            return candidate
+    return None
