@@ -106,12 +106,12 @@ class FunctionAgent(BaseAgent):
     def __init__(self, fn: Callable[[Task], Any], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.fn = fn
-        self._is_async = inspect.iscoroutinefunction(fn)
+        self.is_async = inspect.iscoroutinefunction(fn)  # the scheduler awaits `fn` directly when True
         self.__doc__ = fn.__doc__
         self.__wrapped__ = fn
 
     async def __call__(self, task: Task) -> Answer:
-        if self._is_async:
+        if self.is_async:
             result = await self.fn(task)
         else:
             result = await asyncio.to_thread(self.fn, task)

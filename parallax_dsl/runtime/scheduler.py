@@ -17,7 +17,7 @@ import asyncio
 import math
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -26,7 +26,15 @@ from parallax_dsl.confidence import UNDEFINED, Confident, band, clamp01, is_trut
 from parallax_dsl.confidence.js import is_number, to_number, to_string
 from parallax_dsl.ir import model as ir
 from parallax_dsl.license import LicenseInfo, LimitCounter, detect_license, enforce_agent_limit
-from parallax_dsl.runtime.agents import Agent, Recorder, Task, agent_info, coerce_agent, task_text
+from parallax_dsl.runtime.agents import (
+    Agent,
+    FunctionAgent,
+    Recorder,
+    Task,
+    agent_info,
+    coerce_agent,
+    task_text,
+)
 from parallax_dsl.runtime.errors import (
     CANCELLED,
     EXPRESSION_ERROR,
@@ -207,6 +215,125 @@ def _result_text(value: Any) -> str:
     return value if isinstance(value, str) else dumps(value, indent=2)
 
 
+# ------------------------------------------------------------------------------------------------ per-pattern plan
+
+
+class _Slow(Exception):
+    """A fast argument getter met a case it does not handle; the interpreter evaluates the expression instead."""
+
+
+_Getter = Callable[[Mapping[str, Confident]], Any]
+
+
+def _fast_getter(e: ir.Expr) -> _Getter | None:
+    """A function giving exactly `Interpreter().evaluate(e, values).value` — the value only: agent arguments are
+    sent as plain data, their confidence is not used — for the shapes agent arguments usually have: literals,
+    `name`, `name.field`, and lists and maps of those. It raises `_Slow` whenever the interpreter would take
+    another path than the plain lookup (a name without a value, a container that is not a map, a missing field),
+    and the caller then evaluates `e` with the interpreter. None for any other expression."""
+    op = e.op
+    if op == "lit":
+        literal = e.value
+        return lambda values: literal
+    if op == "ref" and e.name:
+        ref_name = e.name
+
+        def ref(values: Mapping[str, Confident]) -> Any:
+            found = values.get(ref_name)
+            if found is None:
+                raise _Slow
+            return found.value
+
+        return ref
+    if op == "field" and isinstance(e.name, str) and len(e.args) == 1 and e.args[0].op == "ref" and e.args[0].name:
+        name, key = e.args[0].name, e.name
+
+        def field(values: Mapping[str, Confident]) -> Any:
+            found = values.get(name)
+            if found is not None:
+                container = found.value
+                if type(container) is dict:
+                    item = container.get(key, _NO_VALUE)
+                    if item is not _NO_VALUE:
+                        return item
+            raise _Slow
+
+        return field
+    if op == "list":
+        if e.args and all(a.op == "field" and _fast_getter(a) is not None for a in e.args):
+            reads = tuple((a.args[0].name or "", a.name or "") for a in e.args)  # `[a.x, b.y]`: one loop, no calls
+
+            def fields(values: Mapping[str, Confident]) -> Any:
+                out = []
+                for name, key in reads:
+                    found = values.get(name)
+                    if found is None:
+                        raise _Slow
+                    container = found.value
+                    if type(container) is not dict:
+                        raise _Slow
+                    item = container.get(key, _NO_VALUE)
+                    if item is _NO_VALUE:
+                        raise _Slow
+                    out.append(item)
+                return out
+
+            return fields
+        items = [_fast_getter(a) for a in e.args]
+        if all(g is not None for g in items):
+            getters = tuple(g for g in items if g is not None)
+            return lambda values: [g(values) for g in getters]
+    if op == "map" and e.keys is not None and len(e.keys) == len(e.args):
+        entries = [(k, _fast_getter(a)) for k, a in zip(e.keys, e.args, strict=True)]
+        if all(g is not None for _, g in entries):
+            pairs = tuple((k, g) for k, g in entries if g is not None)
+            return lambda values: {k: g(values) for k, g in pairs}
+    return None
+
+
+class _Plan:
+    """What a run needs to know about its pattern's steps, computed once per compiled pattern and shared by every
+    run of it (compiled patterns are not modified once compiled): steps by id, source order, data and control
+    steps per block, and per agent step its arguments with their fast getters."""
+
+    __slots__ = ("args", "control_steps", "data_steps", "order", "pattern", "steps")
+
+    def __init__(self, pattern: ir.CompiledPattern) -> None:
+        self.pattern = pattern
+        self.steps: dict[str, ir.Step] = {}
+        self.order: dict[str, int] = {}
+        self.data_steps: dict[str | None, list[ir.Step]] = {}
+        self.control_steps: dict[str | None, list[ir.Step]] = {}
+        self.args: dict[str, list[tuple[str, ir.Expr, _Getter | None]]] = {}
+        for index, step in enumerate(pattern.steps):
+            self.steps[step.id] = step
+            self.order[step.id] = index
+            if step.kind in ("let", "agent", "use"):
+                self.data_steps.setdefault(step.branch, []).append(step)
+            else:
+                self.control_steps.setdefault(step.branch, []).append(step)
+
+    def args_of(self, step: ir.AgentStep) -> list[tuple[str, ir.Expr, _Getter | None]]:
+        found = self.args.get(step.id)
+        if found is None:
+            found = self.args[step.id] = [(key, expr, _fast_getter(expr)) for key, expr in step.args.items()]
+        return found
+
+
+_PLANS: dict[int, _Plan] = {}
+_MAX_PLANS: Final = 64
+
+
+def _plan_of(pattern: ir.CompiledPattern) -> _Plan:
+    """The pattern's plan (a small cache by identity, holding the patterns it describes)."""
+    plan = _PLANS.get(id(pattern))
+    if plan is None or plan.pattern is not pattern:
+        if len(_PLANS) >= _MAX_PLANS:
+            del _PLANS[next(iter(_PLANS))]
+        plan = _PLANS[id(pattern)] = _Plan(pattern)
+    return plan
+
+
 class Run:
     """One execution of one pattern (a `use` step runs a nested Run sharing agents, executor and licence)."""
 
@@ -231,6 +358,7 @@ class Run:
         self.pattern = pattern
         self.agents = list(agents)
         self.executor = executor
+        self.local = type(executor) is LocalExecutor  # exactly the local executor: agents are awaited directly
         self.license = license
         self.counter = counter
         self.library = library
@@ -243,17 +371,11 @@ class Run:
         self.interp = Interpreter()
         self.watchdog = watchdog if watchdog is not None else Watchdog()
 
-        self.steps: dict[str, ir.Step] = {}
-        self.order: dict[str, int] = {}
-        self.data_steps: dict[str | None, list[ir.Step]] = {}
-        self.control_steps: dict[str | None, list[ir.Step]] = {}
-        for index, step in enumerate(pattern.steps):
-            self.steps[step.id] = step
-            self.order[step.id] = index
-            if step.kind in ("let", "agent", "use"):
-                self.data_steps.setdefault(step.branch, []).append(step)
-            else:
-                self.control_steps.setdefault(step.branch, []).append(step)
+        plan = self.plan = _plan_of(pattern)
+        self.steps = plan.steps
+        self.order = plan.order
+        self.data_steps = plan.data_steps
+        self.control_steps = plan.control_steps
 
         self.values: dict[str, Confident] = {"input": Confident(input_value, 1.0)}
         self.state: dict[str, str] = {}
@@ -714,7 +836,12 @@ class Run:
                 self._emit("agent_started", step=step_id, agent=agent.id)
             watch = self.watchdog.watch(timeout) if timeout is not None else None
             try:
-                answer = await self.executor.call_agent(agent, task, timeout)
+                if not self.local:
+                    answer = await self.executor.call_agent(agent, task, timeout)
+                elif type(agent) is FunctionAgent and agent.is_async:
+                    answer = await agent.fn(task)  # what LocalExecutor + FunctionAgent do, two frames fewer
+                else:
+                    answer = await agent(task)
             except asyncio.CancelledError:
                 current = asyncio.current_task()
                 if watch is None or not watch.expired or current is None or current.uncancel() > 0:
@@ -768,8 +895,15 @@ class Run:
     def _task_for(self, step: ir.AgentStep, local: dict[str, Confident] | None) -> Task:
         args: dict[str, Any] = {}
         evaluate = self.interp.evaluate
-        for key, expr in step.args.items():
-            value = evaluate(expr, self.values, local).value
+        values = self.values
+        for key, expr, fast in self.plan.args_of(step):
+            if fast is not None and local is None:
+                try:
+                    value = fast(values)
+                except _Slow:
+                    value = evaluate(expr, values).value
+            else:
+                value = evaluate(expr, values, local).value
             if type(value) in _PRIMITIVES:
                 args[key] = value
             elif value is not UNDEFINED:
@@ -852,13 +986,20 @@ class Run:
             raise eg.exceptions[0] from None
         return [t.result() for t in tasks]
 
-    async def _pipeline(
+    def _pipeline(
         self, step: ir.AgentStep, agent: Agent, task: Task, timeout: float | None, policy: ir.Policy | None
+    ) -> Coroutine[Any, Any, CallOutcome]:
+        """The call and, with a policy, the policy applied to its answer (without a policy: just the call, so that
+        no extra coroutine frame sits between the step and the agent)."""
+        if policy is None:
+            return self._call(step.id, agent, task, timeout, step.retries, step.backoff)
+        return self._call_with_policy(step, agent, task, timeout, policy)
+
+    async def _call_with_policy(
+        self, step: ir.AgentStep, agent: Agent, task: Task, timeout: float | None, policy: ir.Policy
     ) -> CallOutcome:
         outcome = await self._call(step.id, agent, task, timeout, step.retries, step.backoff)
-        if policy is not None:
-            outcome = await self._apply_policy(step, agent, task, outcome, policy, timeout)
-        return outcome
+        return await self._apply_policy(step, agent, task, outcome, policy, timeout)
 
     async def _race(
         self,
