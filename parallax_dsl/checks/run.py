@@ -11,7 +11,7 @@ from parallax_dsl.checks.loader import LoadedFile, Workspace, expand_paths
 from parallax_dsl.checks.suppress import apply_filters
 from parallax_dsl.diagnostics.model import Diagnostic, Label, Severity, SourceFile, Span
 from parallax_dsl.semantics.checker import CheckResult, ModuleChecker, PatternInfo
-from parallax_dsl.semantics.stdlib_names import UPSTREAM_PATTERNS, stdlib_file
+from parallax_dsl.semantics.stdlib_names import STDLIB_PATTERNS, stdlib_file
 from parallax_dsl.syntax.gcpause import gc_paused
 
 
@@ -73,7 +73,7 @@ def _stdlib_references(module: Module) -> set[str]:
     """Stdlib pattern names that `use` statements and tests of `module` refer to."""
     names = {u.target.removeprefix("stdlib.") for p in module.patterns for u in _uses(p.body)}
     names.update(t.pattern.removeprefix("stdlib.") for t in module.tests)
-    return names & set(UPSTREAM_PATTERNS)
+    return names & set(STDLIB_PATTERNS)
 
 
 def check_file(
@@ -99,7 +99,7 @@ def check_file(
         if info is not None:
             known[name] = info
     try:
-        semantic = ModuleChecker(module, known, UPSTREAM_PATTERNS).check()
+        semantic = ModuleChecker(module, known, STDLIB_PATTERNS).check()
     except RecursionError:
         result.diagnostics.append(
             Diagnostic(

@@ -31,6 +31,17 @@ UPSTREAM_PATTERNS = (
     "WebsiteBuilder",
 )
 
+#: Patterns of the stdlib beyond the upstream's: the real multi-step shapes of its originals (docs/patterns.md).
+MULTI_STEP_PATTERNS = (
+    "SequentialCascade",
+    "ChunkedMapReduce",
+    "ParallelDeepExploration",
+    "RobustAnalysisComposite",
+)
+
+#: Every pattern `use X(…)`, `test … for X` and `stdlib:X` can name without an import.
+STDLIB_PATTERNS = (*UPSTREAM_PATTERNS, *MULTI_STEP_PATTERNS)
+
 
 def stdlib_file(name: str) -> Path | None:
     """The file declaring stdlib pattern `name` (`<Name>.plx` in `parallax_dsl/stdlib/` or the repository's

@@ -36,3 +36,13 @@ def test_tests_of_stdlib_patterns_check_output_fields_and_agents() -> None:
   expect output.decison == "A"
 }"""
     assert codes(source) == ["PLX120", "PLX121"]
+
+
+def test_the_multi_step_designs_are_stdlib_names_too() -> None:
+    source = """pattern P {
+  use a = SequentialCascade(task: "t", minConfidence: 0.9)
+  use b = stdlib.ChunkedMapReduce(data: [1, 2], chunkSize: 1)
+  output [a.value, b.value]
+}"""
+    assert codes(source) == []
+    assert codes("pattern Q { use c = SequentialCascade(minConfidnce: 0.9) output c.value }") == ["PLX105"]
