@@ -115,7 +115,7 @@ def _expressions() -> st.SearchStrategy[str]:
             ),
             st.lists(inner, max_size=3).map(lambda xs: "[" + ", ".join(xs) + "]"),
             st.tuples(inner, inner).map(lambda t: f"{{ k: {t[0]}, other: {t[1]} }}"),
-            st.tuples(inner, inner, inner).map(lambda t: f"if {t[0]} then {t[1]} else {t[2]}"),
+            st.tuples(inner, inner, inner).map(lambda t: f"(if {t[0]} then {t[1]} else {t[2]})"),
             inner.map(lambda e: f"({e} with confidence 0.5)"),
             inner.map(lambda e: f"[{e}].map(x, x)"),
             LEAVES.filter(lambda e: "$" not in e).map(lambda e: f'"v=${{{e}}}"'),
