@@ -19,7 +19,7 @@ from parallax_dsl.checks.loader import LoadedFile, Workspace
 from parallax_dsl.diagnostics.model import Diagnostic, Span
 from parallax_dsl.semantics import builtins
 from parallax_dsl.semantics.checker import TEST_NAMES, CheckResult, Symbol
-from parallax_dsl.semantics.stdlib_names import UPSTREAM_PATTERNS
+from parallax_dsl.semantics.stdlib_names import STDLIB_PATTERNS
 
 # ---------------------------------------------------------------- positions
 
@@ -257,9 +257,27 @@ def find_pattern(analysis: Analysis, name: str) -> PatternTarget | None:
             for pattern in other.patterns if other is not None else ():
                 if pattern.name == name:
                     return PatternTarget(name, pattern, path)
-    if bare in UPSTREAM_PATTERNS:
-        return PatternTarget(bare, None, None)
+    if bare in STDLIB_PATTERNS:
+        return _stdlib_target(bare)
     return None
+
+
+def _stdlib_target(name: str) -> PatternTarget:
+    """A stdlib pattern with its declaration when its source file is at hand (hover, go to definition)."""
+    from parallax_dsl.runtime.library import find_stdlib_file
+    from parallax_dsl.syntax import parse_source
+
+    path = find_stdlib_file(name)
+    if path is None:
+        return PatternTarget(name, None, None)
+    try:
+        result = parse_source(path.read_text(encoding="utf-8"), str(path))
+    except OSError:
+        return PatternTarget(name, None, None)
+    for pattern in result.module.patterns if result.module is not None else ():
+        if pattern.name == name:
+            return PatternTarget(name, pattern, path)
+    return PatternTarget(name, None, None)
 
 
 def _imported_files(analysis: Analysis) -> Iterator[Path]:
@@ -281,7 +299,8 @@ def _pattern_markdown(target: PatternTarget, analysis: Analysis) -> str:
         return f"**stdlib pattern** `{target.name}`\n\nA standard coordination pattern: `use r = {target.name}(…)`."
     decl = target.decl
     where = "" if target.path == analysis.path else f" (from `{target.path.name if target.path else ''}`)"
-    lines = [f"**pattern** `{decl.name}`{where}"]
+    is_stdlib = target.path is not None and target.path.parent.name in ("stdlib", "stdlib_patterns")
+    lines = [f"**stdlib pattern** `{decl.name}`" if is_stdlib else f"**pattern** `{decl.name}`{where}"]
     description = next((s for s in decl.settings if s.name == "description"), None)
     if description is not None and isinstance(description.value, ast.String):
         lines.append(description.value.text)
@@ -361,7 +380,7 @@ def _word_hover(index: LineIndex, position: Position) -> Hover | None:
         return Hover(f"**keyword** `{word.text}`\n\n{builtins.KEYWORDS[word.text]}", where)
     if word.text in BAND_DOCS and word.after == "=":
         return Hover(f"**band** `{word.text}`\n\n{BAND_DOCS[word.text]}", where)
-    if word.text in UPSTREAM_PATTERNS:
+    if word.text in STDLIB_PATTERNS:
         return Hover(f"**stdlib pattern** `{word.text}`", where)
     return None
 
@@ -660,7 +679,7 @@ def _pattern_completions(path: Path, module: ast.Module | None) -> list[Completi
             other = loaded.parse.module if loaded.parse is not None else None
             for pattern in other.patterns if other is not None else ():
                 out.append(Completion(pattern.name, "class", f"pattern from {loaded.path.name}"))
-    out.extend(Completion(name, "class", "stdlib pattern") for name in UPSTREAM_PATTERNS)
+    out.extend(Completion(name, "class", "stdlib pattern") for name in STDLIB_PATTERNS)
     return _unique(out)
 
 

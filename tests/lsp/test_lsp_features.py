@@ -124,7 +124,13 @@ def test_definition_of_steps_lets_groups_fields_binders_patterns_and_imports(fil
     assert target(at(MAIN, "Outline(")) == ("shared.plx", 0, 8)
     assert target(at(MAIN, '"shared.plx"')) == ("shared.plx", 0, 0)
     assert target(at(MAIN, "for Review", shift=5)) == ("main.plx", 2, 8)
-    assert definition(result, at(MAIN, "SimpleConsensus")) == []
+    [stdlib_location] = definition(result, at(MAIN, "SimpleConsensus"))  # into the stdlib's own source
+    assert stdlib_location.path.name == "SimpleConsensus.plx"
+    assert (
+        stdlib_location.path.read_text()
+        .splitlines()[stdlib_location.range.start.line]
+        .startswith("pattern SimpleConsensus")
+    )
 
 
 def test_completion_of_input_fields_patterns_groups_and_macros(files: Path) -> None:
