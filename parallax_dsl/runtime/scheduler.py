@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import operator
 import time
 from collections import deque
 from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
@@ -67,6 +68,7 @@ MAX_USE_DEPTH: Final = 16
 FAILED_REASONING: Final = "Agent failed to respond"
 _NO_VALUE: Final = object()
 _PRIMITIVES: Final = frozenset({str, int, bool, type(None)})
+_AGENT_ID: Final = operator.attrgetter("id")
 
 Status = Literal["ok", "escalated", "failed"]
 EventHook = Callable[[dict[str, Any]], None]
@@ -153,6 +155,17 @@ class CallOutcome:
     def trace_json(self) -> dict[str, Any]:
         rec = self.record
         a = rec["agent"]
+        if self.attempts == 1 and self.policy is None and self.status == "ok" and rec["error"] is None:
+            return {  # the common case: the same keys in the same order as below, in one go
+                "agentId": a["id"],
+                "agentName": a["name"],
+                "capabilities": a["capabilities"],
+                "expertise": a["expertise"],
+                "result": rec["value"],
+                "confidence": rec["confidence"],
+                "reasoning": rec["reasoning"],
+                "timestamp": self.timestamp,
+            }
         out: dict[str, Any] = {
             "agentId": a["id"],
             "agentName": a["name"],
@@ -294,9 +307,25 @@ def _fast_getter(e: ir.Expr) -> _Getter | None:
 class _Plan:
     """What a run needs to know about its pattern's steps, computed once per compiled pattern and shared by every
     run of it (compiled patterns are not modified once compiled): steps by id, source order, data and control
-    steps per block, and per agent step its arguments with their fast getters."""
+    steps per block, and per agent step its arguments with their fast getters.
 
-    __slots__ = ("args", "control_steps", "data_steps", "order", "pattern", "steps")
+    Dependencies between data steps of the same block are resolved here once: a block is activated at most once
+    per run, all its data steps together, so when it is, a dependency on an earlier step of the same block is
+    always pending. `activation[block]` lists each data step with its dependencies (`input` left out) flagged
+    same-block or not, and how many are same-block; `dependents[step]` lists the same-block steps depending on it
+    in source order — the order in which activation registered them as waiters before, so the steps a
+    completion releases are queued in the same order."""
+
+    __slots__ = (
+        "activation",
+        "args",
+        "control_steps",
+        "data_steps",
+        "dependents",
+        "order",
+        "pattern",
+        "steps",
+    )
 
     def __init__(self, pattern: ir.CompiledPattern) -> None:
         self.pattern = pattern
@@ -305,6 +334,8 @@ class _Plan:
         self.data_steps: dict[str | None, list[ir.Step]] = {}
         self.control_steps: dict[str | None, list[ir.Step]] = {}
         self.args: dict[str, list[tuple[str, ir.Expr, _Getter | None]]] = {}
+        self.activation: dict[str | None, list[tuple[ir.Step, tuple[tuple[str, bool], ...], int]]] = {}
+        self.dependents: dict[str, list[str]] = {}
         for index, step in enumerate(pattern.steps):
             self.steps[step.id] = step
             self.order[step.id] = index
@@ -312,6 +343,16 @@ class _Plan:
                 self.data_steps.setdefault(step.branch, []).append(step)
             else:
                 self.control_steps.setdefault(step.branch, []).append(step)
+        for block, steps in self.data_steps.items():
+            seen: set[str] = set()
+            entries = self.activation[block] = []
+            for step in steps:
+                deps = tuple((dep, dep in seen) for dep in step.depends_on if dep != "input")
+                for dep, inner in deps:
+                    if inner:
+                        self.dependents.setdefault(dep, []).append(step.id)
+                entries.append((step, deps, sum(inner for _, inner in deps)))
+                seen.add(step.id)
 
     def args_of(self, step: ir.AgentStep) -> list[tuple[str, ir.Expr, _Getter | None]]:
         found = self.args.get(step.id)
@@ -376,6 +417,7 @@ class Run:
         self.order = plan.order
         self.data_steps = plan.data_steps
         self.control_steps = plan.control_steps
+        self.dependents = plan.dependents
 
         self.values: dict[str, Confident] = {"input": Confident(input_value, 1.0)}
         self.state: dict[str, str] = {}
@@ -429,16 +471,25 @@ class Run:
     # -------------------------------------------------------------------------------------------- activation
 
     def _activate(self, block: str | None) -> None:
-        for step in self.data_steps.get(block, ()):
+        state = self.state
+        waiters = self.waiters
+        clean = True  # no data step of this block has failed or been skipped yet: its same-block deps are pending
+        for step, deps, inner_count in self.plan.activation.get(block, ()):
             sid = step.id
             self.unsettled += 1
-            self.state[sid] = "waiting"
+            state[sid] = "waiting"
             blocked: str | None = None
             count = 0
-            for dep in step.depends_on:
-                if dep == "input":
-                    continue
-                st = self.state.get(dep)
+            for dep, inner in deps:
+                if inner:  # an earlier step of this block: pending, and it releases this one (plan.dependents)
+                    if clean:
+                        continue
+                    if state[dep] == "waiting":
+                        count += 1
+                        continue
+                    blocked = dep
+                    break
+                st = state.get(dep)
                 if st == "done":
                     continue
                 if st in ("failed", "skipped"):
@@ -449,15 +500,28 @@ class Run:
                     blocked = ""
                     break
                 count += 1
-                self.waiters.setdefault(dep, []).append(sid)
-            if blocked:
-                self._skip(sid, blocked)
-            elif blocked is None:
+                waiters.setdefault(dep, []).append(sid)
+            if clean:
+                count += inner_count
+            if blocked is None:
+                self.remaining[sid] = count
                 if count == 0:
                     self.ready.append(step)
-                else:
-                    self.remaining[sid] = count
+            else:
+                self.remaining[sid] = -1  # never released (completions only count it down)
+                if blocked:
+                    self._skip(sid, blocked)
+            if state[sid] != "waiting":
+                clean = False
         self._drain()
+
+    def _released(self, sid: str) -> list[str]:
+        """The steps waiting for `sid`: its same-block dependents, then those of blocks activated later."""
+        static = self.dependents.get(sid)
+        dynamic = self.waiters.pop(sid, None)
+        if dynamic is None:
+            return static or []
+        return dynamic if static is None else [*static, *dynamic]
 
     def _drain(self, take: bool = False) -> ir.Step | None:
         """Start every ready step: `let`s are evaluated on the spot, agent and `use` steps get a task each.
@@ -527,13 +591,20 @@ class Run:
         self.state[sid] = "done"
         if self.on_event is not None:
             self._emit("step_done", step=sid, confidence=value.confidence)
-        for waiter in self.waiters.pop(sid, ()):
-            if self.state.get(waiter) != "waiting":
-                continue
-            left = self.remaining[waiter] - 1
-            self.remaining[waiter] = left
-            if left == 0:
-                self.ready.append(self.steps[waiter])
+        remaining = self.remaining
+        static = self.dependents.get(sid)
+        if static is not None:
+            for waiter in static:
+                left = remaining[waiter] - 1
+                remaining[waiter] = left
+                if left == 0:  # a step that was skipped meanwhile is dropped by _drain
+                    self.ready.append(self.steps[waiter])
+        if self.waiters:
+            for waiter in self.waiters.pop(sid, ()):
+                left = remaining[waiter] - 1
+                remaining[waiter] = left
+                if left == 0:
+                    self.ready.append(self.steps[waiter])
         self._settle(sid)
 
     def _fail(self, sid: str, exc: PlxRuntimeError) -> None:
@@ -544,7 +615,7 @@ class Run:
         if self.on_event is not None:
             self._emit("step_failed", step=sid, code=exc.code, message=exc.message)
         self._settle(sid)
-        for waiter in self.waiters.pop(sid, ()):
+        for waiter in self._released(sid):
             self._skip(waiter, sid)
 
     def _skip(self, sid: str, because: str) -> None:
@@ -556,7 +627,7 @@ class Run:
             self.state[current] = "skipped"
             self.skipped_because[current] = cause
             self._settle(current)
-            stack.extend((w, current) for w in self.waiters.pop(current, ()))
+            stack.extend((w, current) for w in self._released(current))
 
     async def _await_steps(self, deps: Iterable[str]) -> bool:
         for dep in deps:
@@ -1392,8 +1463,7 @@ class Run:
                     warnings.append(w)
         trace = self._trace()
         metrics: dict[str, Any] = {
-            "steps": sum(1 for s in self.state.values() if s in ("done", "failed", "skipped"))
-            + len(self.control_trace),
+            "steps": self._settled_steps() + len(self.control_trace),
             **self.metrics,
         }
         if self.timings:
@@ -1437,31 +1507,54 @@ class Run:
             escalation=terminal.escalation,
         )
 
+    def _settled_steps(self) -> int:
+        """Data steps that are done, failed or skipped (the others are waiting or running)."""
+        states = list(self.state.values())
+        return len(states) - states.count("waiting") - states.count("running")
+
     def _trace(self) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
+        append = out.append
+        state = self.state
+        control_trace = self.control_trace
+        selected = self.selected
+        step_info = self.step_info
+        values = self.values
+        calls = self.calls
+        reviews = self.reviews
+        sub_traces = self.sub_traces
+        trace_json = CallOutcome.trace_json
         for step in self.pattern.steps:
             sid = step.id
-            control = self.control_trace.get(sid)
+            control = control_trace.get(sid)
             if control is not None:
-                calls = self.calls.get(sid)
-                if calls:
-                    control["results"] = [o.trace_json() for o in calls]
-                out.append(control)
+                step_calls = calls.get(sid)
+                if step_calls:
+                    control["results"] = list(map(trace_json, step_calls))
+                append(control)
                 continue
-            st = self.state.get(sid)
-            if st is None or st in ("waiting", "running"):
+            st = state.get(sid)
+            if st is None or st == "waiting" or st == "running":
                 continue
-            entry: dict[str, Any] = {"step": sid, "kind": step.kind}
-            if isinstance(step, ir.AgentStep) and sid in self.selected:
-                entry["mode"] = step.mode
-                entry["group"] = step.group
-                entry["action"] = step.action
-                entry["agents"] = [a.id for a in self.selected[sid]]
-            info = self.step_info.get(sid)
+            chosen = selected.get(sid)  # only agent steps have a selection
+            entry: dict[str, Any]
+            if chosen is not None:
+                assert isinstance(step, ir.AgentStep)
+                entry = {
+                    "step": sid,
+                    "kind": step.kind,
+                    "mode": step.mode,
+                    "group": step.group,
+                    "action": step.action,
+                    "agents": list(map(_AGENT_ID, chosen)),
+                }
+            else:
+                entry = {"step": sid, "kind": step.kind}
+            info = step_info.get(sid)
             if info is not None:
                 entry.update(info)
             if st == "done":
-                entry["confidence"] = self.values[sid].confidence
+                entry["confidence"] = values[sid].confidence
             elif st == "failed":
                 entry["status"] = "failed"
                 exc = self.errors[sid]
@@ -1469,13 +1562,14 @@ class Run:
             else:
                 entry["status"] = "skipped"
                 entry["reason"] = f"depends on `{self.skipped_because[sid]}`, which did not complete"
-            if sid in self.calls:
-                entry["results"] = [o.trace_json() for o in self.calls[sid]]
-            if sid in self.reviews:
-                entry["reviews"] = [o.trace_json() for o in self.reviews[sid]]
-            if sid in self.sub_traces:
-                entry["trace"] = self.sub_traces[sid]
-            out.append(entry)
+            step_calls = calls.get(sid)
+            if step_calls is not None:
+                entry["results"] = list(map(trace_json, step_calls))
+            if reviews and sid in reviews:
+                entry["reviews"] = list(map(trace_json, reviews[sid]))
+            if sub_traces and sid in sub_traces:
+                entry["trace"] = sub_traces[sid]
+            append(entry)
         return out
 
     def _provenance(self, terminal: _Terminal) -> dict[str, Any]:
