@@ -318,6 +318,7 @@ class _Plan:
 
     __slots__ = (
         "activation",
+        "agent_plans",
         "args",
         "control_steps",
         "data_steps",
@@ -334,6 +335,7 @@ class _Plan:
         self.data_steps: dict[str | None, list[ir.Step]] = {}
         self.control_steps: dict[str | None, list[ir.Step]] = {}
         self.args: dict[str, list[tuple[str, ir.Expr, _Getter | None]]] = {}
+        self.agent_plans: dict[str, _AgentPlan] = {}
         self.activation: dict[str | None, list[tuple[ir.Step, tuple[tuple[str, bool], ...], int]]] = {}
         self.dependents: dict[str, list[str]] = {}
         for index, step in enumerate(pattern.steps):
@@ -359,6 +361,34 @@ class _Plan:
         if found is None:
             found = self.args[step.id] = [(key, expr, _fast_getter(expr)) for key, expr in step.args.items()]
         return found
+
+    def agent_plan(self, step: ir.AgentStep) -> _AgentPlan:
+        found = self.agent_plans.get(step.id)
+        if found is None:
+            found = self.agent_plans[step.id] = _AgentPlan(self.pattern, step)
+        return found
+
+
+class _AgentPlan:
+    """What an agent step needs that does not change between runs: its group's `min`, its call timeout
+    (`has_timeout` False: the run's agent timeout applies) and its confidence policy."""
+
+    __slots__ = ("has_timeout", "minimum", "policy", "timeout")
+
+    def __init__(self, pattern: ir.CompiledPattern, step: ir.AgentStep) -> None:
+        group = pattern.agents.get(step.group)
+        self.minimum = group.min if group is not None else 0
+        self.has_timeout = True
+        self.timeout: float | None
+        if step.timeout is not None:
+            self.timeout = _seconds(step.timeout)
+        elif group is not None and group.taskTimeout is not None:
+            self.timeout = _seconds(group.taskTimeout)
+        else:
+            self.has_timeout = False
+            self.timeout = None
+        policy = step.policy or pattern.policy
+        self.policy: ir.Policy | None = DEFAULT_POLICY if policy is None and step.verify else policy
 
 
 _PLANS: dict[int, _Plan] = {}
@@ -442,6 +472,7 @@ class Run:
         self.started: dict[str, float] = {}
         self.durations: dict[str, float] = {}
         self.candidates_cache: dict[str, tuple[list[Agent], int]] = {}
+        self.single_selection: dict[str, list[Agent]] = {}  # per group: the agent a `step` runs
         self.info_cache: dict[str, dict[str, Any]] = {}
         self.metrics: dict[str, int] = {
             "agentCalls": 0,
@@ -819,7 +850,9 @@ class Run:
 
     def _outcome(self, agent: Agent, answer: Any) -> CallOutcome:
         """Normalise an answer into a result record; anything unusable becomes a failed record."""
-        info = self._info(agent)
+        info = self.info_cache.get(agent.id)
+        if info is None:
+            info = self._info(agent)
         value: Any
         reasoning: Any
         timestamp: Any
@@ -830,8 +863,14 @@ class Run:
             c = answer.get("confidence")
             if value is not _NO_VALUE and type(c) is float and 0.0 <= c <= 1.0:
                 reasoning = answer.get("reasoning")
-                timestamp = answer.get("timestamp", 0)
-                value = to_plain(value)
+                if type(value) not in _PRIMITIVES:
+                    value = to_plain(value)
+                if "timestamp" in answer:
+                    timestamp = answer["timestamp"]
+                    if not is_number(timestamp):
+                        timestamp = 0
+                else:
+                    timestamp = 0
                 record = {
                     "value": value,
                     "result": value,
@@ -840,7 +879,7 @@ class Run:
                     "error": None,
                     "agent": info,
                 }
-                return CallOutcome(agent, record, True, timestamp=timestamp if is_number(timestamp) else 0)
+                return CallOutcome(agent, record, True, timestamp)
         if isinstance(answer, Confident):
             value = answer.value
             confidence: Any = answer.confidence
@@ -899,13 +938,15 @@ class Run:
         """One agent call with per-call timeout and `retries` (exponential backoff B, 2B, 4B…)."""
         attempts = 0
         recorder = self.recorder
+        metrics = self.metrics
+        watchdog = self.watchdog
         while True:
             attempts += 1
-            self.metrics["agentCalls"] += 1
+            metrics["agentCalls"] += 1
             slot = recorder.begin(agent) if recorder is not None else -1
             if self.on_event is not None:
                 self._emit("agent_started", step=step_id, agent=agent.id)
-            watch = self.watchdog.watch(timeout) if timeout is not None else None
+            watch = watchdog.watch(timeout) if timeout is not None else None
             try:
                 if not self.local:
                     answer = await self.executor.call_agent(agent, task, timeout)
@@ -930,7 +971,7 @@ class Run:
                 outcome = self._outcome(agent, answer)
             finally:
                 if watch is not None:
-                    self.watchdog.finish(watch)
+                    watchdog.finish(watch)
             if not outcome.timestamp and self.timings:
                 outcome.timestamp = round(time.time() * 1000)
             outcome.record["timestamp"] = outcome.timestamp
@@ -992,6 +1033,21 @@ class Run:
 
     async def _agent_step(self, step: ir.AgentStep) -> Confident:
         over = step.over
+        sp = self.plan.agent_plan(step)
+        timeout = sp.timeout if sp.has_timeout else self.agent_timeout
+        policy = sp.policy
+        if over is None and step.mode == "single":  # the most common step, straight through
+            selected = self.single_selection.get(step.group)
+            if selected is None:
+                selected = self.single_selection[step.group] = self._select(step, max(sp.minimum, 1))
+            self.selected[step.id] = selected
+            task = self._task_for(step, None)
+            if policy is None:
+                outcome = await self._call(step.id, selected[0], task, timeout, step.retries, step.backoff)
+            else:
+                outcome = await self._call_with_policy(step, selected[0], task, timeout, policy)
+            self.calls[step.id] = [outcome]
+            return confident(outcome.record, outcome.record["confidence"])
         items: list[Any] = []
         items_confidence = 1.0
         if over is not None:
@@ -1004,11 +1060,8 @@ class Run:
                 raise PlxRuntimeError(EXPRESSION_ERROR, f"`for {over.var} in …` needs a list", step=step.id)
             items_confidence = source.confidence
         required = step.mode != "fanout" and (over is None or bool(items))
-        group = self.pattern.agents.get(step.group)
-        minimum = group.min if group is not None else 0
+        minimum = sp.minimum
         selected = self._select(step, max(minimum, 1) if required else minimum)
-        timeout = self._agent_timeout_for(step, step.group)
-        policy = self._policy_for(step)
         self.selected[step.id] = selected
         if over is None:
             task = self._task_for(step, None)
@@ -1018,10 +1071,6 @@ class Run:
                 )
                 self.calls[step.id] = outcomes
                 return confident([o.record for o in outcomes], 1.0)
-            if step.mode == "single":
-                outcome = await self._pipeline(step, selected[0], task, timeout, policy)
-                self.calls[step.id] = [outcome]
-                return confident(outcome.record, outcome.confidence)
             winner = await self._race(step, selected, task, timeout, policy, self.calls.setdefault(step.id, []))
             return confident(winner.record, winner.confidence)
         var = over.var
