@@ -1,21 +1,27 @@
 """Per-call timeouts with one timer for all calls: `asyncio.timeout` arms a timer handle per call, which costs about
-as much as the rest of a no-op agent call; a run arms one handle for its earliest deadline instead."""
+as much as the rest of a no-op agent call; a run arms one handle for its earliest deadline instead.
+
+Calls with the same timeout are watched in a FIFO queue: the loop's clock never goes back, so each new deadline of
+a queue is the latest of that queue, and the earliest deadline of all is at the head of one of the (few) queues —
+no heap, no sorting. Finished calls leave the head of their queue as soon as everything before them has finished."""
 
 from __future__ import annotations
 
 import asyncio
-import heapq
 import math
+from collections import deque
 
 
 class Watch:
     """One watched call: its deadline, the task to cancel, and whether it expired / finished."""
 
-    __slots__ = ("deadline", "done", "expired", "task")
+    __slots__ = ("deadline", "done", "expired", "queue", "seq", "task")
 
-    def __init__(self, deadline: float, task: asyncio.Task[object]) -> None:
+    def __init__(self, deadline: float, task: asyncio.Task[object], queue: deque[Watch], seq: int) -> None:
         self.deadline = deadline
+        self.seq = seq
         self.task = task
+        self.queue = queue
         self.expired = False
         self.done = False
 
@@ -25,9 +31,10 @@ class Watchdog:
     semantics `_call` reproduces with `Task.uncancel()`)."""
 
     def __init__(self) -> None:
-        self._heap: list[tuple[float, int, Watch]] = []
+        self._queues: dict[float, deque[Watch]] = {}  # per timeout (seconds), in deadline order
         self._seq = 0
         self._live = 0
+        self._size = 0
         self._handle: asyncio.TimerHandle | None = None
         self._armed_at = math.inf
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -37,18 +44,22 @@ class Watchdog:
         loop = self._loop
         if loop is None:
             loop = self._loop = asyncio.get_running_loop()
-        entry = Watch(loop.time() + seconds, asyncio.current_task())  # type: ignore[arg-type]
+        queue = self._queues.get(seconds)
+        if queue is None:
+            queue = self._queues[seconds] = deque()
+        deadline = loop.time() + seconds
         self._seq += 1
+        entry = Watch(deadline, asyncio.current_task(loop), queue, self._seq)  # type: ignore[arg-type]
+        queue.append(entry)
         self._live += 1
-        heapq.heappush(self._heap, (entry.deadline, self._seq, entry))
-        if entry.deadline < self._armed_at:
+        self._size += 1
+        if deadline < self._armed_at:
             if self._handle is not None:
                 self._handle.cancel()
-            self._handle = loop.call_at(entry.deadline, self._fire)
-            self._armed_at = entry.deadline
-        elif len(self._heap) > 64 and len(self._heap) > 4 * self._live:
-            self._heap = [item for item in self._heap if not item[2].done]
-            heapq.heapify(self._heap)
+            self._handle = loop.call_at(deadline, self._fire)
+            self._armed_at = deadline
+        elif self._size > 64 and self._size > 4 * self._live:
+            self._compact()
         return entry
 
     def finish(self, entry: Watch) -> None:
@@ -56,6 +67,18 @@ class Watchdog:
         if not entry.done:
             entry.done = True
             self._live -= 1
+            queue = entry.queue
+            while queue and queue[0].done:
+                queue.popleft()
+                self._size -= 1
+
+    def _compact(self) -> None:
+        """Drop finished calls stuck behind a long-running one (they cost memory, not time)."""
+        for seconds, queue in self._queues.items():
+            self._queues[seconds] = kept = deque(w for w in queue if not w.done)
+            for w in kept:
+                w.queue = kept
+        self._size = self._live
 
     def _fire(self) -> None:
         self._handle = None
@@ -63,15 +86,24 @@ class Watchdog:
         loop = self._loop
         assert loop is not None
         now = loop.time()
-        heap = self._heap
-        while heap and (heap[0][2].done or heap[0][0] <= now):
-            _, _, entry = heapq.heappop(heap)
-            if not entry.done:
-                entry.expired = True
-                entry.task.cancel()
-        if heap:
-            self._armed_at = heap[0][0]
-            self._handle = loop.call_at(self._armed_at, self._fire)
+        earliest = math.inf
+        expired: list[Watch] = []
+        for queue in self._queues.values():
+            while queue and (queue[0].done or queue[0].deadline <= now):
+                entry = queue.popleft()
+                self._size -= 1
+                if not entry.done:
+                    expired.append(entry)
+            if queue and queue[0].deadline < earliest:
+                earliest = queue[0].deadline
+        if len(expired) > 1:
+            expired.sort(key=lambda w: (w.deadline, w.seq))  # cancelled in deadline order, then watch order
+        for entry in expired:
+            entry.expired = True
+            entry.task.cancel()
+        if earliest < math.inf:
+            self._armed_at = earliest
+            self._handle = loop.call_at(earliest, self._fire)
 
     def close(self) -> None:
         """Stop the timer (at the end of a run)."""
@@ -79,4 +111,6 @@ class Watchdog:
             self._handle.cancel()
             self._handle = None
         self._armed_at = math.inf
-        self._heap.clear()
+        self._queues.clear()
+        self._live = 0
+        self._size = 0
