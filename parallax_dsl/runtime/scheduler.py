@@ -212,6 +212,11 @@ class _Aborted(Exception):
     """Control flow reached a step whose dependency failed."""
 
 
+def _unretrieved(task: asyncio.Task[None]) -> bool:
+    """A finished task whose exception nobody has looked at yet (gathering it marks it retrieved)."""
+    return task.done() and not task.cancelled() and task.exception() is not None
+
+
 def _seconds(ms: float | None) -> float | None:
     return None if ms is None else ms / 1000.0
 
@@ -312,7 +317,8 @@ class _Plan:
     Dependencies between data steps of the same block are resolved here once: a block is activated at most once
     per run, all its data steps together, so when it is, a dependency on an earlier step of the same block is
     always pending. `activation[block]` lists each data step with its dependencies (`input` left out) flagged
-    same-block or not, and how many are same-block; `dependents[step]` lists the same-block steps depending on it
+    same-block or not, how many are same-block, and the others; `dependents[step]` lists the same-block steps
+    depending on it
     in source order — the order in which activation registered them as waiters before, so the steps a
     completion releases are queued in the same order."""
 
@@ -334,9 +340,9 @@ class _Plan:
         self.order: dict[str, int] = {}
         self.data_steps: dict[str | None, list[ir.Step]] = {}
         self.control_steps: dict[str | None, list[ir.Step]] = {}
-        self.args: dict[str, list[tuple[str, ir.Expr, _Getter | None]]] = {}
+        self.args: dict[str, list[tuple[str, ir.Expr, _Getter | None, bool]]] = {}
         self.agent_plans: dict[str, _AgentPlan] = {}
-        self.activation: dict[str | None, list[tuple[ir.Step, tuple[tuple[str, bool], ...], int]]] = {}
+        self.activation: dict[str | None, list[tuple[ir.Step, tuple[tuple[str, bool], ...], int, tuple[str, ...]]]] = {}
         self.dependents: dict[str, list[str]] = {}
         for index, step in enumerate(pattern.steps):
             self.steps[step.id] = step
@@ -353,14 +359,29 @@ class _Plan:
                 for dep, inner in deps:
                     if inner:
                         self.dependents.setdefault(dep, []).append(step.id)
-                entries.append((step, deps, sum(inner for _, inner in deps)))
+                outer = tuple(dep for dep, inner in deps if not inner)
+                entries.append((step, deps, len(deps) - len(outer), outer))
                 seen.add(step.id)
 
-    def args_of(self, step: ir.AgentStep) -> list[tuple[str, ir.Expr, _Getter | None]]:
+    def args_of(self, step: ir.AgentStep) -> list[tuple[str, ir.Expr, _Getter | None, bool]]:
+        """(name, expression, fast getter or None, whether what the getter gives is already plain data)."""
         found = self.args.get(step.id)
         if found is None:
-            found = self.args[step.id] = [(key, expr, _fast_getter(expr)) for key, expr in step.args.items()]
+            found = self.args[step.id] = [
+                (key, expr, _fast_getter(expr), self._plain_read(expr)) for key, expr in step.args.items()
+            ]
         return found
+
+    def _plain_read(self, e: ir.Expr) -> bool:
+        """True when `e` reads only the answer of agent or `use` steps (`s.value`, `s.result`), or lists / maps of
+        such reads: a record's value went through `to_plain` when the record was made, so it is plain data and
+        `to_plain` would give it back unchanged (it is idempotent)."""
+        if e.op == "field" and e.name in ("value", "result") and len(e.args) == 1 and e.args[0].op == "ref":
+            step = self.steps.get(e.args[0].name or "")
+            return step is not None and (step.kind == "agent" or (step.kind == "use" and e.name == "value"))
+        if e.op in ("list", "map"):
+            return all(self._plain_read(a) for a in e.args)
+        return False
 
     def agent_plan(self, step: ir.AgentStep) -> _AgentPlan:
         found = self.agent_plans.get(step.id)
@@ -457,7 +478,9 @@ class Run:
         self.waiters: dict[str, list[str]] = {}
         self.futures: dict[str, asyncio.Future[None]] = {}
         self.ready: deque[ir.Step] = deque()
-        self.tasks: set[asyncio.Task[None]] = set()
+        self.tasks: list[asyncio.Task[None]] = []  # may hold finished tasks too (see _spawn)
+        self.prune_at = 1024
+        self.loop: asyncio.AbstractEventLoop | None = None
         self.unsettled = 0
         self.settled_future: asyncio.Future[None] | None = None
         self._draining = False
@@ -503,48 +526,63 @@ class Run:
 
     def _activate(self, block: str | None) -> None:
         state = self.state
-        waiters = self.waiters
+        remaining = self.remaining
         clean = True  # no data step of this block has failed or been skipped yet: its same-block deps are pending
-        for step, deps, inner_count in self.plan.activation.get(block, ()):
+        for step, deps, inner_count, outer in self.plan.activation.get(block, ()):
             sid = step.id
             self.unsettled += 1
             state[sid] = "waiting"
-            blocked: str | None = None
-            count = 0
-            for dep, inner in deps:
-                if inner:  # an earlier step of this block: pending, and it releases this one (plan.dependents)
-                    if clean:
-                        continue
-                    if state[dep] == "waiting":
-                        count += 1
-                        continue
-                    blocked = dep
-                    break
-                st = state.get(dep)
-                if st == "done":
-                    continue
-                if st in ("failed", "skipped"):
-                    blocked = dep
-                    break
-                if st is None:
-                    self._fail(sid, PlxRuntimeError(INTERNAL_ERROR, f"`{sid}` depends on `{dep}`, which never ran"))
-                    blocked = ""
-                    break
-                count += 1
-                waiters.setdefault(dep, []).append(sid)
             if clean:
+                # Same-block dependencies cannot block and are counted at once; the others are looked at in order.
+                blocked, count = self._outer_deps(sid, outer) if outer else (None, 0)
                 count += inner_count
+            else:
+                blocked, count = self._all_deps(sid, deps)
             if blocked is None:
-                self.remaining[sid] = count
+                remaining[sid] = count
                 if count == 0:
                     self.ready.append(step)
             else:
-                self.remaining[sid] = -1  # never released (completions only count it down)
+                remaining[sid] = -1  # never released (completions only count it down)
                 if blocked:
                     self._skip(sid, blocked)
             if state[sid] != "waiting":
                 clean = False
         self._drain()
+
+    def _outer_deps(self, sid: str, deps: Iterable[str]) -> tuple[str | None, int]:
+        """(the dependency that blocks `sid` — "" after an internal error — or None, how many are pending) for
+        dependencies outside its block, registering `sid` as a waiter of the pending ones."""
+        state = self.state
+        count = 0
+        for dep in deps:
+            st = state.get(dep)
+            if st == "done":
+                continue
+            if st == "failed" or st == "skipped":
+                return dep, count
+            if st is None:
+                self._fail(sid, PlxRuntimeError(INTERNAL_ERROR, f"`{sid}` depends on `{dep}`, which never ran"))
+                return "", count
+            count += 1
+            self.waiters.setdefault(dep, []).append(sid)
+        return None, count
+
+    def _all_deps(self, sid: str, deps: Iterable[tuple[str, bool]]) -> tuple[str | None, int]:
+        """`_outer_deps` for every dependency, same-block ones included (when one of them may have failed)."""
+        state = self.state
+        count = 0
+        for dep, inner in deps:
+            if inner:  # an earlier step of this block: it releases `sid` through plan.dependents
+                if state[dep] != "waiting":
+                    return dep, count
+                count += 1
+                continue
+            blocked, pending = self._outer_deps(sid, (dep,))
+            if blocked is not None:
+                return blocked, count
+            count += pending
+        return None, count
 
     def _released(self, sid: str) -> list[str]:
         """The steps waiting for `sid`: its same-block dependents, then those of blocks activated later."""
@@ -562,13 +600,15 @@ class Run:
             return None
         self._draining = True
         kept: ir.Step | None = None
+        ready = self.ready
+        state = self.state
         try:
-            while self.ready:
-                step = self.ready.popleft()
+            while ready:
+                step = ready.popleft()
                 sid = step.id
-                if self.state.get(sid) != "waiting":
+                if state.get(sid) != "waiting":
                     continue
-                self.state[sid] = "running"
+                state[sid] = "running"
                 if self.on_event is not None:
                     self._emit("step_started", step=sid, kind=step.kind)
                 if self.timings:
@@ -583,10 +623,22 @@ class Run:
                 elif take and kept is None:
                     kept = step
                 else:
-                    self.tasks.add(asyncio.get_running_loop().create_task(self._run_data_steps(step)))
+                    self._spawn(step)
         finally:
             self._draining = False
         return kept
+
+    def _spawn(self, step: ir.Step) -> None:
+        """A task for `step` (and the steps it releases). Finished tasks are not removed one by one: the list is
+        pruned when it has doubled, and _cancel_all skips the finished ones."""
+        tasks = self.tasks
+        if len(tasks) >= self.prune_at:
+            tasks[:] = [t for t in tasks if not t.done() or _unretrieved(t)]
+            self.prune_at = max(1024, 2 * len(tasks))
+        loop = self.loop
+        if loop is None:
+            loop = self.loop = asyncio.get_running_loop()
+        tasks.append(loop.create_task(self._run_data_steps(step)))
 
     async def _run_data_steps(self, step: ir.Step | None) -> None:
         """Run a data step, then (in the same task) the next ready step its completion released, and so on."""
@@ -605,14 +657,14 @@ class Run:
             else:
                 self._done(step.id, value)
             step = self._drain(take=True)
-        self.tasks.discard(asyncio.current_task())
 
     def _settle(self, sid: str) -> None:
         if self.timings and sid in self.started:
             self.durations[sid] = (time.perf_counter() - self.started[sid]) * 1000
-        future = self.futures.get(sid)
-        if future is not None and not future.done():
-            future.set_result(None)
+        if self.futures:
+            future = self.futures.get(sid)
+            if future is not None and not future.done():
+                future.set_result(None)
         self.unsettled -= 1
         if self.unsettled == 0 and self.settled_future is not None and not self.settled_future.done():
             self.settled_future.set_result(None)
@@ -1008,18 +1060,20 @@ class Run:
         args: dict[str, Any] = {}
         evaluate = self.interp.evaluate
         values = self.values
-        for key, expr, fast in self.plan.args_of(step):
+        for key, expr, fast, plain in self.plan.args_of(step):
             if fast is not None and local is None:
                 try:
                     value = fast(values)
                 except _Slow:
                     value = evaluate(expr, values).value
+                    plain = False
             else:
                 value = evaluate(expr, values, local).value
+                plain = False
             if type(value) in _PRIMITIVES:
                 args[key] = value
             elif value is not UNDEFINED:
-                args[key] = to_plain(value)
+                args[key] = value if plain else to_plain(value)
         task: Task = {"action": step.action, "args": args, "step": step.id, "pattern": self.pattern.name}
         if "task" in args:
             task["task"] = args["task"] if isinstance(args["task"], str) else dumps(args["task"])
@@ -1495,12 +1549,14 @@ class Run:
         return result
 
     async def _cancel_all(self) -> None:
-        while self.tasks:
-            pending = list(self.tasks)
+        while True:
+            pending = [t for t in self.tasks if not t.done() or _unretrieved(t)]
+            self.tasks.clear()
+            if not pending:
+                break
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
-            self.tasks.difference_update(pending)
 
     # -------------------------------------------------------------------------------------------- reporting
 
