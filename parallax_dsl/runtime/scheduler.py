@@ -18,9 +18,10 @@ import math
 import operator
 import time
 from collections import deque
-from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import CoroutineType
 from typing import Any, Final, Literal
 
 from parallax_dsl.confidence import UNDEFINED, Confident, band, clamp01, is_truthy
@@ -61,7 +62,7 @@ from parallax_dsl.runtime.policy import (
     run_command_oracle,
 )
 from parallax_dsl.runtime.values import confident, deep_equal, dumps, element, to_plain
-from parallax_dsl.runtime.watchdog import Watchdog
+from parallax_dsl.runtime.watchdog import Watch, Watchdog
 
 DEFAULT_AGENT_TIMEOUT: Final = 60.0  # seconds
 MAX_USE_DEPTH: Final = 16
@@ -210,6 +211,38 @@ class _Terminal:
 
 class _Aborted(Exception):
     """Control flow reached a step whose dependency failed."""
+
+
+class _Resume:
+    """Awaiting it finishes a coroutine that was run by hand up to its first wait (`coro.send(None)` gave `first`,
+    what it waits for), in the awaiting task, exactly as `await coro` would have continued from there (PEP 380's
+    `yield from`: values sent and exceptions thrown in — cancellation included — are passed on)."""
+
+    __slots__ = ("coro", "first")
+
+    def __init__(self, coro: Coroutine[Any, Any, Any], first: Any) -> None:
+        self.coro = coro
+        self.first = first
+
+    def __await__(self) -> Generator[Any, Any, Any]:
+        coro = self.coro
+        value = self.first
+        while True:
+            try:
+                sent = yield value
+            except GeneratorExit:
+                coro.close()
+                raise
+            except BaseException as exc:
+                try:
+                    value = coro.throw(exc)
+                except StopIteration as stop:
+                    return stop.value
+            else:
+                try:
+                    value = coro.send(sent)
+                except StopIteration as stop:
+                    return stop.value
 
 
 def _unretrieved(task: asyncio.Task[None]) -> bool:
@@ -998,14 +1031,30 @@ class Run:
             slot = recorder.begin(agent) if recorder is not None else -1
             if self.on_event is not None:
                 self._emit("agent_started", step=step_id, agent=agent.id)
-            watch = watchdog.watch(timeout) if timeout is not None else None
+            watch: Watch | None = None
             try:
+                started = watchdog.now() if timeout is not None else 0.0
                 if not self.local:
-                    answer = await self.executor.call_agent(agent, task, timeout)
+                    call = self.executor.call_agent(agent, task, timeout)
                 elif type(agent) is FunctionAgent and agent.is_async:
-                    answer = await agent.fn(task)  # what LocalExecutor + FunctionAgent do, two frames fewer
+                    call = agent.fn(task)  # what LocalExecutor + FunctionAgent do, two frames fewer
                 else:
-                    answer = await agent(task)
+                    call = agent(task)
+                if type(call) is CoroutineType:
+                    # Run the call up to its first wait here: an agent that answers without waiting needs no
+                    # timeout (a timer cannot fire before it waits); one that waits is watched from `started`.
+                    try:
+                        first = call.send(None)
+                    except StopIteration as stop:
+                        answer = stop.value
+                    else:
+                        if timeout is not None:
+                            watch = watchdog.watch(timeout, started)
+                        answer = await _Resume(call, first)
+                else:
+                    if timeout is not None:
+                        watch = watchdog.watch(timeout, started)
+                    answer = await call
             except asyncio.CancelledError:
                 current = asyncio.current_task()
                 if watch is None or not watch.expired or current is None or current.uncancel() > 0:

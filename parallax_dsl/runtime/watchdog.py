@@ -39,18 +39,31 @@ class Watchdog:
         self._armed_at = math.inf
         self._loop: asyncio.AbstractEventLoop | None = None
 
-    def watch(self, seconds: float) -> Watch:
-        """Start watching the current task for `seconds`."""
+    def now(self) -> float:
+        """The event loop's clock."""
+        loop = self._loop
+        if loop is None:
+            loop = self._loop = asyncio.get_running_loop()
+        return loop.time()
+
+    def watch(self, seconds: float, started: float | None = None) -> Watch:
+        """Start watching the current task for `seconds` from `started` (a `now()` reading; default: now)."""
         loop = self._loop
         if loop is None:
             loop = self._loop = asyncio.get_running_loop()
         queue = self._queues.get(seconds)
         if queue is None:
             queue = self._queues[seconds] = deque()
-        deadline = loop.time() + seconds
+        deadline = (loop.time() if started is None else started) + seconds
         self._seq += 1
         entry = Watch(deadline, asyncio.current_task(loop), queue, self._seq)  # type: ignore[arg-type]
-        queue.append(entry)
+        if queue and deadline < queue[-1].deadline:  # started before calls already watched: keep the order
+            index = len(queue)
+            while index > 0 and queue[index - 1].deadline > deadline:
+                index -= 1
+            queue.insert(index, entry)
+        else:
+            queue.append(entry)
         self._live += 1
         self._size += 1
         if deadline < self._armed_at:
