@@ -14,6 +14,8 @@ CASSETTE_EXHAUSTED: Final = "CASSETTE_EXHAUSTED"
 UNKNOWN_PATTERN: Final = "UNKNOWN_PATTERN"
 EXPRESSION_ERROR: Final = "EXPRESSION_ERROR"
 AGENTS_ERROR: Final = "AGENTS_ERROR"
+LICENSE_REQUIRED: Final = "LICENSE_REQUIRED"
+BACKEND_UNAVAILABLE: Final = "BACKEND_UNAVAILABLE"
 INTERNAL_ERROR: Final = "INTERNAL_ERROR"
 
 #: Every code with a one-line meaning (docs/runtime.md lists the same table).
@@ -28,6 +30,8 @@ ERROR_CODES: Final[dict[str, str]] = {
     UNKNOWN_PATTERN: "`use` or `plxc run stdlib:NAME` names a pattern that cannot be found.",
     EXPRESSION_ERROR: "An expression cannot be evaluated (e.g. `synthesize` of an empty list, a huge `range`).",
     AGENTS_ERROR: "The agents (module, file or cassette) cannot be loaded.",
+    LICENSE_REQUIRED: "The run needs a licence feature the licence in effect lacks (e.g. `--backend ray`).",
+    BACKEND_UNAVAILABLE: "The execution backend cannot be reached or went away (e.g. the Ray cluster).",
     INTERNAL_ERROR: "A bug in the runtime; please report it.",
 }
 

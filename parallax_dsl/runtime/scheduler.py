@@ -48,7 +48,7 @@ from parallax_dsl.runtime.errors import (
     UNKNOWN_PATTERN,
     PlxRuntimeError,
 )
-from parallax_dsl.runtime.executor import Executor, LocalExecutor
+from parallax_dsl.runtime.executor import Executor, LocalExecutor, accepts_stateful, open_executor
 from parallax_dsl.runtime.inputs import validate_input
 from parallax_dsl.runtime.interpreter import Interpreter
 from parallax_dsl.runtime.library import PatternLibrary, compile_with_imports
@@ -381,10 +381,15 @@ class _Plan:
     Dependencies between data steps of the same block are resolved here once: a block is activated at most once
     per run, all its data steps together, so when it is, a dependency on an earlier step of the same block is
     always pending. `activation[block]` lists each data step with its dependencies (`input` left out) flagged
-    same-block or not, how many are same-block, and the others; `dependents[step]` lists the same-block steps
-    depending on it
-    in source order — the order in which activation registered them as waiters before, so the steps a
-    completion releases are queued in the same order."""
+    same-block or not, how many are same-block, the others, and its counter. `dependents[step]` lists the
+    same-block steps depending on it in source order — the order in which activation registered them as waiters
+    before — for failures to skip them.
+
+    Completions count down *counters*, not steps: steps of a block whose dependencies are all in the block and
+    identical (the same list) share one counter — named after the first of them, `members[counter]` in source
+    order — since they become ready at the same moment; `groups[step]` lists the counters a step's completion
+    counts down (with repeats, as dependencies may repeat). A step with a dependency outside its block has a
+    counter of its own. Releasing steps in source order then queues them exactly as counting each step did."""
 
     __slots__ = (
         "activation",
@@ -394,6 +399,8 @@ class _Plan:
         "control_steps",
         "data_steps",
         "dependents",
+        "groups",
+        "members",
         "order",
         "pattern",
         "steps",
@@ -407,8 +414,12 @@ class _Plan:
         self.control_steps: dict[str | None, list[ir.Step]] = {}
         self.args: dict[str, list[tuple[str, ir.Expr, _Getter | None, bool]]] = {}
         self.agent_plans: dict[str, _AgentPlan] = {}
-        self.activation: dict[str | None, list[tuple[ir.Step, tuple[tuple[str, bool], ...], int, tuple[str, ...]]]] = {}
+        self.activation: dict[
+            str | None, list[tuple[ir.Step, tuple[tuple[str, bool], ...], int, tuple[str, ...], str]]
+        ] = {}
         self.dependents: dict[str, list[str]] = {}
+        self.groups: dict[str, list[str]] = {}
+        self.members: dict[str, list[ir.Step]] = {}
         for index, step in enumerate(pattern.steps):
             self.steps[step.id] = step
             self.order[step.id] = index
@@ -421,6 +432,7 @@ class _Plan:
         )
         for block, steps in self.data_steps.items():
             seen: set[str] = set()
+            shared: dict[tuple[str, ...], str] = {}  # dependency list -> counter, for same-block-only steps
             entries = self.activation[block] = []
             for step in steps:
                 deps = tuple((dep, dep in seen) for dep in step.depends_on if dep != "input")
@@ -428,7 +440,18 @@ class _Plan:
                     if inner:
                         self.dependents.setdefault(dep, []).append(step.id)
                 outer = tuple(dep for dep, inner in deps if not inner)
-                entries.append((step, deps, len(deps) - len(outer), outer))
+                names = tuple(dep for dep, _ in deps)
+                counter = shared.get(names) if deps and not outer else None
+                if counter is None:
+                    counter = step.id
+                    if deps and not outer:
+                        shared[names] = counter
+                    self.members[counter] = []
+                    for dep, inner in deps:
+                        if inner:
+                            self.groups.setdefault(dep, []).append(counter)
+                self.members[counter].append(step)
+                entries.append((step, deps, len(deps) - len(outer), outer, counter))
                 seen.add(step.id)
 
     def args_of(self, step: ir.AgentStep) -> list[tuple[str, ir.Expr, _Getter | None, bool]]:
@@ -520,6 +543,7 @@ class Run:
         self.agents = list(agents)
         self.executor = executor
         self.local = type(executor) is LocalExecutor  # exactly the local executor: agents are awaited directly
+        self.pass_stateful = not self.local and accepts_stateful(executor)
         self.license = license
         self.counter = counter
         self.library = library
@@ -538,6 +562,8 @@ class Run:
         self.data_steps = plan.data_steps
         self.control_steps = plan.control_steps
         self.dependents = plan.dependents
+        self.groups = plan.groups
+        self.members = plan.members
 
         self.values: dict[str, Confident] = {"input": Confident(input_value, 1.0)}
         self.answers: dict[str, Any] = {}  # done `step`s (one agent, no `for`): values[s].value["value"]
@@ -598,7 +624,7 @@ class Run:
         state = self.state
         remaining = self.remaining
         clean = True  # no data step of this block has failed or been skipped yet: its same-block deps are pending
-        for step, deps, inner_count, outer in self.plan.activation.get(block, ()):
+        for step, deps, inner_count, outer, counter in self.plan.activation.get(block, ()):
             sid = step.id
             self.unsettled += 1
             state[sid] = "waiting"
@@ -608,12 +634,14 @@ class Run:
                 count += inner_count
             else:
                 blocked, count = self._all_deps(sid, deps)
+            # Steps sharing a counter have the same dependencies, whose states do not change during activation:
+            # each of them sets the counter to the same value.
             if blocked is None:
-                remaining[sid] = count
+                remaining[counter] = count
                 if count == 0:
                     self.ready.append(step)
             else:
-                remaining[sid] = -1  # never released (completions only count it down)
+                remaining[counter] = -1  # never released (completions only count it down)
                 if blocked:
                     self._skip(sid, blocked)
             if state[sid] != "waiting":
@@ -745,13 +773,23 @@ class Run:
         if self.on_event is not None:
             self._emit("step_done", step=sid, confidence=value.confidence)
         remaining = self.remaining
-        static = self.dependents.get(sid)
-        if static is not None:
-            for waiter in static:
-                left = remaining[waiter] - 1
-                remaining[waiter] = left
+        counters = self.groups.get(sid)
+        if counters is not None:
+            released: list[ir.Step] | None = None
+            several = False
+            for counter in counters:
+                left = remaining[counter] - 1
+                remaining[counter] = left
                 if left == 0:  # a step that was skipped meanwhile is dropped by _drain
-                    self.ready.append(self.steps[waiter])
+                    if released is None:
+                        released = self.members[counter]
+                    else:
+                        released = [*released, *self.members[counter]]
+                        several = True
+            if released is not None:
+                if several:  # in source order, as when each step had its own counter
+                    released = sorted(released, key=lambda st: self.order[st.id])
+                self.ready.extend(released)
         if self.waiters:
             for waiter in self.waiters.pop(sid, ()):
                 left = remaining[waiter] - 1
@@ -1048,6 +1086,12 @@ class Run:
         }
         return CallOutcome(agent, record, False, timestamp=timestamp if is_number(timestamp) else 0, status="failed")
 
+    def _stateful(self, step_id: str) -> bool:
+        """True when the step's agent group is declared `stateful` (a distributed backend keeps an actor)."""
+        step = self.steps.get(step_id)
+        group = self.pattern.agents.get(step.group) if isinstance(step, ir.AgentStep) else None
+        return group is not None and group.stateful
+
     async def _call(
         self,
         step_id: str,
@@ -1072,7 +1116,10 @@ class Run:
             try:
                 started = watchdog.now() if timeout is not None else 0.0
                 if not self.local:
-                    call = self.executor.call_agent(agent, task, timeout)
+                    if self.pass_stateful:
+                        call = self.executor.call_agent(agent, task, timeout, stateful=self._stateful(step_id))
+                    else:
+                        call = self.executor.call_agent(agent, task, timeout)
                 elif type(agent) is FunctionAgent and agent.is_async:
                     call = agent.fn(task)  # what LocalExecutor + FunctionAgent do, two frames fewer
                 else:
@@ -1862,6 +1909,7 @@ async def run(
     agents: Iterable[Any] | None = None,
     *,
     executor: Executor | None = None,
+    backend: Executor | None = None,
     license: LicenseInfo | None = None,
     max_agents: int | None = None,
     pattern_name: str | None = None,
@@ -1879,8 +1927,12 @@ async def run(
     `"stdlib:Name"`. `agents`: Agent objects (see parallax_dsl.runtime.agents). `license`: the LicenseInfo whose
     agent limit applies (default: detected, with `max_agents` as `--max-agents`). `timeout`: whole-run seconds
     (default: the pattern's `timeout` setting, else none). `agent_timeout`: per-call seconds when neither the step
-    nor its group sets one. `timings`: add wall-clock durations under `metrics.timings`.
+    nor its group sets one. `timings`: add wall-clock durations under `metrics.timings`. `backend` (or its older
+    name `executor`): where agent calls run — default local, or `RayBackend()` when the pattern sets
+    `backend "ray"` (see parallax_dsl.distributed).
     """
+    if executor is not None and backend is not None:
+        raise ValueError("pass `backend` or `executor`, not both")
     compiled, lib = resolve_pattern(pattern, pattern_name, library)
     registry = [coerce_agent(a) for a in (agents or ())]
     info = license if license is not None else detect_license(max_agents=max_agents)
@@ -1888,13 +1940,14 @@ async def run(
         timeout = float(compiled.settings["timeout"]) / 1000.0
     try:
         value = validate_input(compiled, input)
+        chosen = await open_executor(backend or executor, compiled.settings.get("backend"), info)
     except PlxRuntimeError as exc:
         return _failed_result(compiled.name, exc)
     runner = Run(
         compiled,
         value,
         registry,
-        executor=executor if executor is not None else LocalExecutor(),
+        executor=chosen,
         license=info,
         counter=counter if counter is not None else LimitCounter(),
         library=lib,
