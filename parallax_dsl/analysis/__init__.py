@@ -13,7 +13,8 @@ reports PLX501–PLX506 from it, and `plxc compile` records it under each patter
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,15 +28,22 @@ if TYPE_CHECKING:
 
 def workspace_patterns(workspace: Workspace, root: LoadedFile) -> tuple[list[Pattern], list[Pattern]]:
     """(the patterns of `root`, the patterns of every other loaded file) as analysis views."""
-    own: list[Pattern] = []
-    others: list[Pattern] = []
-    for loaded in workspace.files.values():
-        module = loaded.parse.module if loaded.parse is not None else None
-        if module is None:
-            continue
-        target = own if loaded is root else others
-        target.extend(from_ast(p, loaded.source.path) for p in module.patterns)
+    own = _file_patterns(root)
+    others = [p for loaded in workspace.files.values() if loaded is not root for p in _file_patterns(loaded)]
     return own, others
+
+
+def _file_patterns(loaded: LoadedFile) -> list[Pattern]:
+    module = loaded.parse.module if loaded.parse is not None else None
+    if module is None:
+        return []
+    return [from_ast(p, loaded.source.path) for p in module.patterns]
+
+
+def _lazy_others(workspace: Workspace, root: LoadedFile) -> list[Callable[[], list[Pattern]]]:
+    """The patterns of every loaded file but `root`, one file at a time, for `Library(more=…)`: a file's views
+    are only built when a `use` looks for a name the files before it do not declare."""
+    return [partial(_file_patterns, loaded) for loaded in workspace.files.values() if loaded is not root]
 
 
 def analyse_source(
@@ -62,8 +70,7 @@ def attach_analysis(
     from parallax_dsl.analysis.report import analysis_dict
 
     views = [from_model(p) for p in patterns]
-    _, others = workspace_patterns(workspace, root)
-    library = Library([*views, *others])
+    library = Library(views, more=_lazy_others(workspace, root))  # one view per pattern, one plan per view
     out = []
     for compiled, view in zip(patterns, views, strict=True):
         analysis: dict[str, Any] = analysis_dict(analyse_pattern(view, library, None))

@@ -116,8 +116,11 @@ def round_bound(x: float, direction: str = "nearest", digits: int = 4) -> float:
 
     if math.isinf(x) or math.isnan(x):
         return x
+    text = repr(float(x))
+    if "e" not in text and len(text) - text.index(".") - 1 <= digits:
+        return x + 0.0  # already at most `digits` decimals (0.7, 0.95, 1.0): the decimal rounding keeps it
     mode = {"down": ROUND_FLOOR, "up": ROUND_CEILING}.get(direction, ROUND_HALF_EVEN)
-    q = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-digits), rounding=mode)
+    q = Decimal(text).quantize(Decimal(1).scaleb(-digits), rounding=mode)
     value = float(q)
     if direction == "down" and value > x:  # the decimal string of x is rounded; never end above x
         value = math.nextafter(value, -INF)

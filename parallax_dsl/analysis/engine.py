@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final, Literal
@@ -112,6 +112,8 @@ NO_CALLS: Final = Calls(0, 0)
 
 
 def _merge(a: tuple[Unbounded, ...], b: tuple[Unbounded, ...]) -> tuple[Unbounded, ...]:
+    if not b and len(a) < 2:
+        return a  # nothing to merge or deduplicate (almost every call)
     return tuple(dict.fromkeys((*a, *b)))
 
 
@@ -176,19 +178,64 @@ class RunFacts:
 # ------------------------------------------------------------------------------------------------ library
 
 
-class Library:
-    """Patterns `use` can reach: those given (the file and its imports), then stdlib patterns found on disk."""
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What a run of a pattern needs that does not depend on the mode or the input: its data steps per block in
+    execution order, its control steps per block in source order, and the data its declared inputs can be."""
 
-    def __init__(self, patterns: Iterable[v.Pattern] = (), stdlib_dirs: Sequence[Path] | None = None) -> None:
+    data_steps: dict[str | None, list[v.DataStep]]
+    control_steps: dict[str | None, list[v.ControlStep]]
+    input: Data
+
+    @staticmethod
+    def of(pattern: v.Pattern) -> Plan:
+        data_steps: dict[str | None, list[v.DataStep]] = {}
+        control_steps: dict[str | None, list[v.ControlStep]] = {}
+        for step in pattern.steps:
+            if isinstance(step, v.LetStep | v.AgentStep | v.UseStep):
+                data_steps.setdefault(step.branch, []).append(step)
+            else:
+                control_steps.setdefault(step.branch, []).append(step)
+        ordered = {block: _topological(steps) for block, steps in data_steps.items()}
+        return Plan(ordered, control_steps, input_data(pattern))
+
+
+class Library:
+    """Patterns `use` can reach: those given (the file and its imports), then those of `more` (callables giving
+    further patterns, called in order and only when a name is not found yet), then stdlib patterns found on disk.
+
+    It also keeps each pattern's `Plan`, so both modes and every `use` of a pattern share one."""
+
+    def __init__(
+        self,
+        patterns: Iterable[v.Pattern] = (),
+        stdlib_dirs: Sequence[Path] | None = None,
+        more: Iterable[Callable[[], Iterable[v.Pattern]]] = (),
+    ) -> None:
         self.patterns: dict[str, v.Pattern] = {}
         for p in patterns:
             self.patterns.setdefault(p.name, p)
         self.stdlib_dirs = stdlib_dirs
+        self._more = deque(more)
         self._searched: set[str] = set()
+        self._plans: dict[int, tuple[v.Pattern, Plan]] = {}
+
+    def plan(self, pattern: v.Pattern) -> Plan:
+        """The pattern's plan, computed once (keyed by the pattern object, which the cache keeps alive)."""
+        found = self._plans.get(id(pattern))
+        if found is not None and found[0] is pattern:
+            return found[1]
+        plan = Plan.of(pattern)
+        self._plans[id(pattern)] = (pattern, plan)
+        return plan
 
     def resolve(self, name: str) -> v.Pattern | None:
         name = name.removeprefix("stdlib.").removeprefix("stdlib:")
         found = self.patterns.get(name)
+        while found is None and self._more:
+            for p in self._more.popleft()():
+                self.patterns.setdefault(p.name, p)
+            found = self.patterns.get(name)
         if found is not None or name in self._searched:
             return found
         self._searched.add(name)
@@ -356,16 +403,12 @@ class PatternRun:
         self.depth = depth
         self.stack = (*stack, pattern.name)
         self.facts = RunFacts()
-        self.data_steps: dict[str | None, list[v.DataStep]] = {}
-        self.control_steps: dict[str | None, list[v.ControlStep]] = {}
-        for step in pattern.steps:
-            if isinstance(step, v.LetStep | v.AgentStep | v.UseStep):
-                self.data_steps.setdefault(step.branch, []).append(step)
-            else:
-                self.control_steps.setdefault(step.branch, []).append(step)
+        plan = library.plan(pattern)
+        self.data_steps = plan.data_steps  # shared: never modified
+        self.control_steps = plan.control_steps
         self.record_conf: set[str] = set()  # steps whose carried confidence is their record's `confidence`
         self.root = Env()
-        self.root.values["input"] = input_val if input_val is not None else certain(input_data(pattern), "input")
+        self.root.values["input"] = input_val if input_val is not None else certain(plan.input, "input")
 
     def run(self) -> RunFacts:
         flow = self.block(self.root, None)
@@ -377,7 +420,7 @@ class PatternRun:
 
     def block(self, env: Env, block: str | None) -> Flow:
         calls = NO_CALLS
-        for step in _topological(self.data_steps.get(block, [])):
+        for step in self.data_steps.get(block, ()):
             val, step_calls = self.data_step(env, step)
             env.values[step.id] = val
             calls = calls + step_calls

@@ -7,6 +7,7 @@ better it answers "any data, confidence [0, 1]" (never an error: run-time errors
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -374,6 +375,13 @@ def range_text(b: Bound) -> str:
 # ------------------------------------------------------------------------------------------------ the evaluator
 
 
+@functools.lru_cache(maxsize=1024, typed=True)
+def _scalar_const(value: str | bool) -> Data:
+    """`const` of a string or boolean literal, shared (Data is immutable). Numbers are not cached: 0.0 and -0.0
+    are equal keys."""
+    return const(value)
+
+
 _SINGLE_KEEP: Final = {"lower", "upper", "trim", "string"}
 
 
@@ -410,7 +418,9 @@ class Evaluator:
     # -------------------------------------------------------------------------------------------- leaves
 
     def _op_lit(self, e: Expr, local: Locals) -> Val:
-        return certain(const(e.value), self.step)
+        value = e.value
+        data = _scalar_const(value) if isinstance(value, str | bool) else const(value)
+        return certain(data, self.step)
 
     def _op_ref(self, e: Expr, local: Locals) -> Val:
         name = e.name or ""

@@ -200,19 +200,22 @@ class Pattern:
 
 
 def _expr_from_model(e: ir.Expr) -> Expr:
+    # Positional arguments, in Expr's field order (op, value, name, var, keys, args, kwargs, subject, arms): this
+    # runs once per IR node of every compiled pattern.
+    keys, args, kwargs, subject, arms = e.keys, e.args, e.kwargs, e.subject, e.arms
     return Expr(
-        op=e.op,
-        value=e.value,
-        name=e.name,
-        var=e.var,
-        keys=None if e.keys is None else tuple(e.keys),
-        args=tuple(_expr_from_model(a) for a in e.args),
-        kwargs=None if e.kwargs is None else {k: _expr_from_model(v) for k, v in e.kwargs.items()},
-        subject=None if e.subject is None else _expr_from_model(e.subject),
-        arms=None
-        if e.arms is None
+        e.op,
+        e.value,
+        e.name,
+        e.var,
+        None if keys is None else tuple(keys),
+        tuple([_expr_from_model(a) for a in args]) if args else (),
+        None if kwargs is None else {k: _expr_from_model(v) for k, v in kwargs.items()},
+        None if subject is None else _expr_from_model(subject),
+        None
+        if arms is None
         else tuple(
-            MatchArm(None if a.when is None else _expr_from_model(a.when), _expr_from_model(a.then)) for a in e.arms
+            MatchArm(None if a.when is None else _expr_from_model(a.when), _expr_from_model(a.then)) for a in arms
         ),
     )
 
