@@ -6,13 +6,16 @@ STAMP := $(VENV)/.installed
 SARIF_SCHEMA := $(VENV)/sarif-2.1.0.json
 SARIF_NPM := @microsoft/jest-sarif@1.0.0-beta.0
 EXAMPLE := examples/consensus_review.plx
+# Extras installed into .venv: the dev tools and Ray (so `make test` runs the Ray backend tests);
+# `make test EXTRAS=dev` skips Ray and its tests.
+EXTRAS ?= dev,ray
 
 .PHONY: run test lint typecheck unit bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	touch $(STAMP)
 
 # The official SARIF 2.1.0 JSON Schema, taken from an npm package, for the SARIF output test.

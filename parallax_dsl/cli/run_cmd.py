@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -222,6 +223,16 @@ def _fail(result: RunResult, fmt: str, exit_code: int = EXIT_FINDINGS) -> None:
     raise SystemExit(exit_code)
 
 
+def _fail_now(result: RunResult, fmt: str) -> None:
+    """Report a run whose cluster went away and leave at once: Ray's exit hooks would wait seconds for it."""
+    try:
+        _fail(result, fmt)
+    except SystemExit as exit_:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(exit_.code if isinstance(exit_.code, int) else EXIT_FINDINGS)
+
+
 @click.command(
     "run",
     epilog="""\b
@@ -257,6 +268,16 @@ Examples:
 @click.option("--max-agents", type=int, help="Open Source agent limit per step (default 3).")
 @click.option("--license-key", help="Licence key (else PARALLAX_LICENSE_KEY or the installed key).")
 @click.option("--timings", is_flag=True, help="Add wall-clock durations under metrics.timings (not byte-stable).")
+@click.option(
+    "--backend",
+    type=click.Choice(("local", "ray")),
+    help="Where agent calls run (default: the pattern's `backend` setting, else local). ray: Enterprise.",
+)
+@click.option(
+    "--address",
+    metavar="auto|ray://HOST:PORT|HOST:PORT",
+    help="The Ray cluster for --backend ray (default: start a local Ray instance, or RAY_ADDRESS).",
+)
 @click.option("--color", type=click.Choice(("auto", "always", "never")), default="auto", show_default=True)
 @no_traceback
 def run(
@@ -272,6 +293,8 @@ def run(
     max_agents: int | None,
     license_key: str | None,
     timings: bool,
+    backend: str | None,
+    address: str | None,
     color: str,
 ) -> None:
     """Run a pattern with the built-in scheduler and print its result.
@@ -326,6 +349,10 @@ def run(
         _fail(RunResult(pattern.name, "failed", error=_error(exc)), fmt)
         return
 
+    chosen = backend or ("ray" if pattern.settings.get("backend") == "ray" else None)
+    if address is not None and chosen != "ray":
+        usage_error('--address is for --backend ray (or a pattern that sets `backend "ray"`)')
+    executor = _executor(chosen, address)
     recorder = Recorder(agents) if record else None
     progress = _Progress(pattern.name) if fmt == "text" and sys.stderr.isatty() and sys.stdout.isatty() else None
     with _license_log_to_stderr():
@@ -341,6 +368,7 @@ def run(
             recorder=recorder,
             on_event=progress.on_event if progress is not None else None,
             timings=timings,
+            backend=executor,
         )
         try:
             if progress is not None:
@@ -356,10 +384,14 @@ def run(
             if recorder is not None and record:
                 recorder.save(record)
             _fail(result, fmt, EXIT_INTERRUPTED)
+        finally:
+            _close(executor)
     if recorder is not None and record:
         recorder.save(record)
         click.echo(f"plxc: recorded {sum(len(v) for v in recorder.responses.values())} answer(s) to {record}", err=True)
     if result.error is not None:
+        if getattr(executor, "down", False):
+            _fail_now(result, fmt)
         _fail(result, fmt)
     if fmt == "json":
         click.echo(result.to_json_text())
@@ -367,6 +399,25 @@ def run(
         _print_rich(result)
     else:
         click.echo(render_text(result), nl=False)
+
+
+def _executor(backend: str | None, address: str | None) -> Any:
+    """The executor `--backend` asks for (None: the pattern's `backend` setting decides)."""
+    if backend == "local":
+        from parallax_dsl.runtime.executor import LocalExecutor
+
+        return LocalExecutor()
+    if backend == "ray":
+        from parallax_dsl.distributed import RayBackend
+
+        return RayBackend(address)
+    return None
+
+
+def _close(executor: Any) -> None:
+    close = getattr(executor, "close", None)
+    if close is not None:
+        close()
 
 
 def _error(exc: Any) -> Any:

@@ -260,6 +260,9 @@ def openai_answer(reply: Any) -> Answer:
 class ReplayAgent(BaseAgent):
     """Replays recorded responses in order; a response marked `cancelled` never answers (it was a race loser)."""
 
+    #: It holds state between calls (its position): a distributed backend keeps it in one place.
+    stateful = True
+
     def __init__(self, responses: Sequence[dict[str, Any]], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.responses = list(responses)

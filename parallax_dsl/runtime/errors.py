@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 INVALID_INPUT: Final = "INVALID_INPUT"
 NOT_ENOUGH_AGENTS: Final = "NOT_ENOUGH_AGENTS"
@@ -47,3 +47,11 @@ class PlxRuntimeError(Exception):
 
     def __repr__(self) -> str:
         return f"PlxRuntimeError({self.code!r}, {self.message!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled whole (code, message, step), so one raised on a remote worker fails the run the same way."""
+        return (_rebuild, (self.code, self.message, self.step))
+
+
+def _rebuild(code: str, message: str, step: str | None) -> PlxRuntimeError:
+    return PlxRuntimeError(code, message, step=step)

@@ -60,6 +60,9 @@ class TestOutcome:
 class CannedAgent(BaseAgent):
     """A test agent: answers (or fails) with its canned responses in order, after an optional delay."""
 
+    #: It holds state between calls (how many it answered): a distributed backend keeps it in one place.
+    stateful = True
+
     def __init__(self, responses: list[tuple[str, Any, float, str | None, float]], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.responses = responses
