@@ -38,7 +38,7 @@ pattern EpistemicOrchestrator {
     else => ""
   }
   # upstream quirk: only the first four experts' confidences are summed, but the sum is divided by all of them.
-  let avg = sum(slice(results, 0, 4).map(r, r.confidence)) / n  # `min 4`: never empty
+  let avg = sum(slice(results, 0, 4).map(r, r.confidence)) / n  # plx: ignore[PLX507] pinned; `min 4`: never empty
   let review_all = "Multiple valid perspectives identified - review all expert analyses"
   let level = match {
     avg > 0.8 and not disagreement => "strong_consensus"

@@ -25,7 +25,7 @@ pattern ParallelExploration {
   let sampled = slice(results, 0, 3)
   let high = sampled.count(r, r.confidence > 0.8)
   # upstream quirk: the sum covers at most the first three results but is divided by all of them.
-  let avg = sum(sampled.map(r, r.confidence)) / len(results)  # `min 3`: never empty
+  let avg = sum(sampled.map(r, r.confidence)) / len(results)  # plx: ignore[PLX507] pinned; `min 3`: never empty
   let rec1 = results[0].result.recommendation
   let rec2 = results[1].result.recommendation
   let rec3 = results[2].result.recommendation

@@ -26,7 +26,7 @@ pattern UncertaintyMapReduce {
   let maps = slice(results, 0, 4)
   let successful = maps.count(r, r.confidence >= 0.7)
   # upstream quirk: the sum covers at most the first four results but is divided by all of them.
-  let avg_map = sum(maps.map(r, r.confidence)) / len(results)  # `min 2`: never empty
+  let avg_map = sum(maps.map(r, r.confidence)) / len(results)  # plx: ignore[PLX507] pinned; `min 2`: never empty
   let quality = if successful >= 2 then "good" else if successful >= 1 then "partial" else "poor"
   let reduce_confidence = match quality {
     "good" => 0.9

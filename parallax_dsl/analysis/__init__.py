@@ -3,7 +3,7 @@
 Abstract interpretation over the IR (docs/analysis.md): every value gets a confidence interval [lo, hi] (and a
 value interval where it is a number), each bound remembering the step that set it; every step and the whole
 pattern get the minimum and maximum number of agent calls a run makes. `plxc explain` prints it, `plxc check`
-reports PLX501–PLX506 from it, and `plxc compile` records it under each pattern's `analysis`.
+reports PLX501–PLX507 from it, and `plxc compile` records it under each pattern's `analysis`.
 
 >>> from parallax_dsl.analysis import analyse_source
 >>> [a] = analyse_source('pattern P { let x = 1 with confidence 0.7  output x }')

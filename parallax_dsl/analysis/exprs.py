@@ -76,11 +76,21 @@ class ArmNote:
 
 
 @dataclass
+class SliceNote:
+    """The lengths of the lists every evaluation of one `slice(xs, …)` was given."""
+
+    expr: Expr
+    step: str
+    length: Bound
+
+
+@dataclass
 class Notes:
     """Facts for the diagnostics, gathered while evaluating (in the mode that includes failed agents)."""
 
     gates: dict[int, GateNote] = field(default_factory=dict)
     arms: dict[int, ArmNote] = field(default_factory=dict)
+    slices: dict[int, SliceNote] = field(default_factory=dict)
 
     def arm(self, key: object, span: object, step: str, label: str, taken: bool, reason: str) -> None:
         note = self.arms.get(id(key))
@@ -575,8 +585,19 @@ class Evaluator:
         rule = getattr(self, "_fn_" + name, None)
         if rule is None or (not args and name not in ("range",)):
             return Val(OPAQUE, UNIT)
+        if name == "slice" and self.notes is not None:
+            self._note_slice(e, args[0])
         result: Val = rule(args)
         return result
+
+    def _note_slice(self, e: Expr, xs: Val) -> None:
+        assert self.notes is not None
+        _, count, _ = self._items(xs)
+        note = self.notes.slices.get(id(e))
+        if note is None:
+            self.notes.slices[id(e)] = SliceNote(e, self.step, count)
+        else:
+            note.length = note.length.hull(count)
 
     def _gate(self, e: Expr, local: Locals) -> Val:
         named = dict(zip(("x", "threshold", "then"), e.args, strict=False))
@@ -1227,6 +1248,7 @@ __all__ = [
     "Evaluator",
     "GateNote",
     "Notes",
+    "SliceNote",
     "arith",
     "at_least",
     "at_most",

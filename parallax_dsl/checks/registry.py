@@ -418,6 +418,33 @@ _RULES = [
         "   # plxc check --edition enterprise",
         "Declare `max N` on the agent group.",
     ),
+    Rule(
+        "PLX507",
+        "capped-sum",
+        W,
+        "A sum over a capped prefix of a list (`slice(xs, 0, N)`, possibly through `let`s and `.map`) divided by"
+        " the length of the whole list, which can have more than N items (checked against the edition's agent"
+        " limit).",
+        "The items after the first N add nothing to the sum but still count in the divisor: with more than N items"
+        " the average is too low, and a confidence computed from it can miss thresholds it should meet.",
+        'fanout answers = experts.analyze(task: "t")   # a group without `max`\n'
+        "let avg = sum(slice(answers, 0, 4).map(r, r.confidence)) / len(answers)",
+        "Divide by the number of items summed (`len(slice(answers, 0, 4))`), or sum every item (`average`,"
+        " `average_confidence`); if only the first N are meant, declare `max N` on the agent group.",
+    ),
+    Rule(
+        "PLX508",
+        "impossible-expectation",
+        W,
+        "An `expect` in a test that compares the result confidence (`confidence`, `confidence(output)`) with a"
+        " number no run of the tested pattern can satisfy, failed agents included.",
+        "The test can never pass as written: the pattern's static confidence interval (docs/analysis.md) excludes"
+        " the expected value, whatever the canned agents answer within the groups' declared ranges.",
+        'agents pool { capabilities ["x"] max 3 confidence 0.2..0.72 }   # in pattern P\n'
+        'test "confident" for P {\n  agent a answers "yes" with confidence 0.7\n  expect confidence >= 0.8\n}',
+        "Fix the expected number, or change what bounds the result (the groups' `confidence lo..hi`, the"
+        " aggregation, a `with confidence`).",
+    ),
 ]
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}

@@ -81,7 +81,7 @@ def check_file(
 ) -> CheckResult:
     """Semantic checks of one loaded file (after parsing succeeded); `edition` adds the licence checks.
 
-    `analysis=False` leaves out the confidence/call-bound analysis (PLX501–PLX506, warnings only): for callers
+    `analysis=False` leaves out the confidence/call-bound analysis (PLX501–PLX507, warnings only): for callers
     that keep only errors, such as `compile_source`, which runs the analysis once itself for the IR.
     """
     result = CheckResult(diagnostics=list(loaded.diagnostics))

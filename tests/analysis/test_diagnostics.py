@@ -23,7 +23,7 @@ def findings(text: str, edition: EditionTarget | None = None) -> list[tuple[str,
 
 
 def test_rules_are_registered_with_docs() -> None:
-    for code in ("PLX501", "PLX502", "PLX503", "PLX504", "PLX505", "PLX506"):
+    for code in ("PLX501", "PLX502", "PLX503", "PLX504", "PLX505", "PLX506", "PLX507", "PLX508"):
         rule = RULES[code]
         assert rule.severity.value == "warning"
         assert rule.summary and rule.why and rule.example and rule.fix
@@ -195,6 +195,232 @@ def test_per_item_calls_over_an_input_list_are_not_a_warning() -> None:
 }
 """
     assert findings(text, ENTERPRISE) == []
+
+
+UPSTREAM_QUIRKS = ROOT / "tests/analysis/fixtures/upstream_quirks.plx"
+
+
+def test_the_upstream_quirks_are_found() -> None:
+    """The upstream library's dead band (ConfidenceBudget) and capped sums (EpistemicOrchestrator,
+    ParallelExploration, UncertaintyMapReduce), reproduced in a fixture, without an agent limit."""
+    assert findings(UPSTREAM_QUIRKS.read_text()) == [
+        (
+            "PLX501",
+            14,
+            "the `medium` arm of this `uncertain` can never be taken: the confidence of `met` is at least 1 (set by "
+            "step `total`), at or above the `high` bound 0.8",
+        ),
+        (
+            "PLX501",
+            15,
+            "the `low` arm of this `uncertain` can never be taken: the confidence of `met` is at least 1 (set by "
+            "step `total`), never below the `medium` bound 0.5",
+        ),
+        (
+            "PLX507",
+            25,
+            "this sum covers at most the first 4 items of `results` but is divided by `n`, the length of all of "
+            "`results`, which is at most 8 (set by step `answers`): with more than 4 items the result is too low",
+        ),
+        (
+            "PLX507",
+            35,
+            "this sum covers at most the first 3 items of `results` but is divided by `results.length`, the length "
+            "of all of `results`, which is at most 8 (set by step `answers`): with more than 3 items the result is "
+            "too low",
+        ),
+    ]
+    report = check_text(UPSTREAM_QUIRKS.read_text(), "p.plx")
+    [first, _] = [d for d in report.diagnostics if d.code == "PLX507"]
+    assert (first.span.column, first.span.end_line) == (13, 25)  # the whole division
+    assert first.help == (
+        "divide by the number of items summed (`len(slice(results, 0, 4))`), or sum every item (`average(…)` and "
+        "`average_confidence(…)` do both); if only the first ones are meant, bound the list (`max 4` on its agent "
+        "group)"
+    )
+
+
+def test_a_capped_sum_is_only_reported_when_the_list_can_be_longer() -> None:
+    # Under an agent limit of 3 no fan-out has more than 3 answers: a cap of 3 or 4 never drops one.
+    codes = [code for code, _, _ in findings(UPSTREAM_QUIRKS.read_text(), OPEN_SOURCE)]
+    assert codes == ["PLX501", "PLX501"]
+    text = """pattern P {
+  agents pool { capabilities ["x"] max 2 }
+  fanout answers = pool.score(task: "t")
+  let avg = sum(slice(answers, 0, 2).map(r, r.confidence)) / len(answers)
+  output avg
+}
+"""
+    assert findings(text) == []
+
+
+@pytest.mark.parametrize(
+    "avg",
+    [
+        "sum(slice(answers, 0, 2).map(r, r.confidence)) / len(slice(answers, 0, 2))",  # divided by what was summed
+        "sum(answers.map(r, r.confidence)) / len(answers)",  # no cap
+        "sum(slice(answers, 0, 2).map(r, r.confidence)) / len(input.items)",  # another list
+        "sum(answers.filter(r, r.confidence > 0.5).map(r, r.confidence)) / len(answers)",  # a ratio, not a prefix
+        "average_confidence(slice(answers, 0, 2))",
+    ],
+)
+def test_what_is_not_a_capped_sum(avg: str) -> None:
+    text = f"""pattern P {{
+  input {{ items: list[string] = [] }}
+  agents pool {{ capabilities ["x"] max 5 }}
+  fanout answers = pool.score(task: "t")
+  let avg = {avg}
+  output avg
+}}
+"""
+    assert findings(text) == []
+
+
+def test_a_capped_sum_through_lets_and_in_an_output() -> None:
+    text = """pattern P {
+  input { items: list[number] }
+  let first = slice(input.items, 0, 3)
+  let total = sum(first)
+  output total / input.items.length
+}
+"""
+    [(code, line, message)] = findings(text)
+    assert (code, line) == ("PLX507", 5)
+    assert message.startswith(
+        "this sum covers at most the first 3 items of `input.items` but is divided by `input.items.length`, the "
+        "length of all of `input.items`, which has no upper bound:"
+    )
+
+
+def test_the_stdlib_capped_sums_are_suppressed_where_they_are_pinned() -> None:
+    report, _ = check_paths(["stdlib_patterns"], edition=ENTERPRISE)
+    assert [d for d in report.diagnostics if d.code == "PLX507"] == []
+    for name in ("EpistemicOrchestrator", "ParallelExploration", "UncertaintyMapReduce"):
+        text = (ROOT / "stdlib_patterns" / f"{name}.plx").read_text()
+        unsuppressed = text.replace("# plx: ignore[PLX507]", "#")
+        codes = [c for c, _, _ in findings(unsuppressed, ENTERPRISE) if c == "PLX507"]
+        assert codes == ["PLX507"], name
+
+
+RANGED = """pattern Ranged {
+  agents pool { capabilities ["x"] max 3 confidence 0.2..0.72 }
+  fanout answers = pool.vote(task: "t")
+  let vote = majority_vote(answers)
+  output vote.value with confidence confidence(vote)
+}
+"""
+
+
+def test_expectations_no_run_can_satisfy() -> None:
+    text = (
+        RANGED
+        + """
+test "too confident" for Ranged {
+  agent a answers "x" with confidence 0.7
+  expect confidence >= 0.8
+  expect 0.9 <= confidence(output)
+  expect confidence == 0.95 within 0.1
+  expect confidence == 0.95 within 0.3
+  expect confidence > 0.5 and confidence < 0.75
+  expect confidence < 0.8 and confidence > 0.72
+  expect confidence >= 0.72
+  expect confidence != 0.72
+  expect output == "x"
+}
+"""
+    )
+    why = "the result confidence of `Ranged` is at most 0.72 (set by step `answers`) in every run"
+    assert findings(text) == [
+        ("PLX508", 10, f"this expectation can never hold: {why}, so `confidence >= 0.8` is always false"),
+        ("PLX508", 11, f"this expectation can never hold: {why}, so `0.9 <= confidence(output)` is always false"),
+        ("PLX508", 12, f"this expectation can never hold: {why}, so `confidence == 0.95 within 0.1` is always false"),
+        ("PLX508", 15, f"this expectation can never hold: {why}, so `confidence > 0.72` is always false"),
+    ]
+    report = check_text(text, "p.plx")
+    [d, *_] = [d for d in report.diagnostics if d.code == "PLX508"]
+    assert (d.span.line, d.span.column, d.span.end_line) == (10, 3, 10)
+    assert d.help and d.help.startswith("check the expected number")
+
+
+def test_canned_answers_never_narrow_the_interval_but_may_widen_it() -> None:
+    # Canned confidences inside the declared range: the run reaches 0.3, but only what NO run reaches is reported.
+    inside = (
+        RANGED
+        + """
+test "inside" for Ranged {
+  agent a answers "x" with confidence 0.3
+  agent b answers "x" with confidence 0.3
+  expect confidence >= 0.7
+}
+"""
+    )
+    assert findings(inside) == []
+    # The runtime does not enforce a group's declared range: a canned 0.9 widens it for this test.
+    outside = (
+        RANGED
+        + """
+test "outside" for Ranged {
+  agent a answers "x" with confidence 0.9
+  expect confidence >= 0.8
+  expect confidence > 0.95
+}
+"""
+    )
+    assert findings(outside) == [
+        (
+            "PLX508",
+            11,
+            "this expectation can never hold: the result confidence of `Ranged` is at most 0.9 (set by step "
+            "`answers`) in every run (with this test's canned confidences, outside the declared ranges), so "
+            "`confidence > 0.95` is always false",
+        )
+    ]
+    # A canned confidence that is not a number literal: any confidence is possible.
+    unknown = (
+        RANGED
+        + """
+test "unknown" for Ranged {
+  agent a answers "x" with confidence 0.5 + 0.45
+  expect confidence >= 0.8
+  expect confidence > 1
+}
+"""
+    )
+    assert [(c, line) for c, line, _ in findings(unknown)] == [("PLX508", 11)]
+
+
+def test_a_test_that_expects_a_failure_is_not_checked() -> None:
+    text = (
+        RANGED
+        + """
+test "fails" for Ranged {
+  expect error != null or confidence >= 0.8
+  expect confidence >= 0.8
+}
+"""
+    )
+    assert findings(text) == []
+
+
+def test_expectations_on_imported_and_stdlib_patterns(tmp_path: Path) -> None:
+    (tmp_path / "ranged.plx").write_text(RANGED)
+    (tmp_path / "ranged.test.plx").write_text(
+        """import "ranged.plx"
+
+test "imported" for Ranged {
+  agent a answers "x" with confidence 0.6
+  expect confidence >= 0.75
+}
+
+test "stdlib" for SimpleConsensus {
+  agent a answers "x" with confidence 0.6
+  expect confidence > 1
+}
+"""
+    )
+    report, _ = check_paths([str(tmp_path / "ranged.test.plx")])
+    assert [(d.code, d.span.line) for d in report.diagnostics] == [("PLX508", 5), ("PLX508", 10)]
+    assert "`SimpleConsensus` is at most 1" in report.diagnostics[1].message
 
 
 def test_suppression_comments_apply() -> None:
