@@ -10,7 +10,7 @@ EXAMPLE := examples/consensus_review.plx
 # `make test EXTRAS=dev` skips Ray and its tests.
 EXTRAS ?= dev,ray
 
-.PHONY: run test lint typecheck unit bench clean
+.PHONY: run test lint typecheck unit bench bench-distributed clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -59,3 +59,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/scheduler.py
 	$(BIN)/python benchmarks/makespan.py
+
+# Local vs Ray (issue 10; needs the ray extra): about a minute, not part of `make bench`.
+bench-distributed: $(STAMP)
+	$(BIN)/python benchmarks/distributed.py
