@@ -105,7 +105,7 @@ class RayBackend:
         self.runtime_env = runtime_env
         self.init_options = dict(init_options or {})
         self._ray: Any = None
-        self._started_here = False
+        self._connected_here = False
         self._probe: tuple[str, int] | None = None
         self._task: Any = None
         self._host_class: Any = None
@@ -160,7 +160,7 @@ class RayBackend:
                 raise PlxRuntimeError(
                     BACKEND_UNAVAILABLE, f"cannot connect to {where}: {_first_line(str(exc)) or type(exc).__name__}"
                 ) from None
-            self._started_here = True
+            self._connected_here = True
         self._probe = self._probe_address(ray)
         from parallax_dsl.distributed import worker
 
@@ -196,7 +196,8 @@ class RayBackend:
         return (host, int(port)) if host and port.isdigit() else None
 
     def close(self) -> None:
-        """Kill the host actors and, when this backend started Ray, shut it down."""
+        """Kill the host actors and, when this backend connected Ray (started a local instance or joined a
+        cluster), disconnect — a local instance stops with it."""
         ray = self._ray
         if ray is None:
             return
@@ -211,9 +212,9 @@ class RayBackend:
         self._lanes.clear()
         self._agent_refs.clear()
         self._task = None
-        if self._started_here and ray.is_initialized():
+        if self._connected_here and ray.is_initialized():
             ray.shutdown()
-        self._started_here = False
+        self._connected_here = False
 
     # ---------------------------------------------------------------------------------------------- calls
 
