@@ -29,7 +29,9 @@ KINDS: Final = frozenset({"num", "str", "bool", "null", "missing", "list", "map"
 DICT_KINDS: Final = frozenset({"map", "record"})
 
 
-@dataclass(frozen=True, slots=True)
+# Not `frozen`: constructing a frozen dataclass costs one object.__setattr__ call per field, and these are built
+# by the hundred per analysed pattern. Treat instances as immutable (nothing assigns to them); hashable as before.
+@dataclass(slots=True, unsafe_hash=True)
 class Bound:
     """A closed interval [lo, hi] (±inf allowed) with the step that set each end (None: not attributed)."""
 
@@ -146,7 +148,9 @@ ZERO: Final = Bound(0.0, 0.0)
 _NO_CONST: Final = object()
 
 
-@dataclass(frozen=True, slots=True)
+# Not `frozen`: constructing a frozen dataclass costs one object.__setattr__ call per field, and these are built
+# by the hundred per analysed pattern. Treat instances as immutable (nothing assigns to them); hashable as before.
+@dataclass(slots=True, unsafe_hash=True)
 class Data:
     """Abstract plain data (no carried confidence).
 
@@ -332,7 +336,9 @@ def join_all(items: Iterable[Data]) -> Data:
 # ------------------------------------------------------------------------------------------------ values
 
 
-@dataclass(frozen=True, slots=True)
+# Not `frozen`: constructing a frozen dataclass costs one object.__setattr__ call per field, and these are built
+# by the hundred per analysed pattern. Treat instances as immutable (nothing assigns to them); hashable as before.
+@dataclass(slots=True, unsafe_hash=True)
 class Val:
     """An abstract confident value."""
 

@@ -78,7 +78,9 @@ class Unbounded:
     group: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+# Not `frozen`: constructing a frozen dataclass costs one object.__setattr__ call per field, and these are built
+# by the hundred per analysed pattern. Treat instances as immutable (nothing assigns to them); hashable as before.
+@dataclass(slots=True, unsafe_hash=True)
 class Calls:
     """A range of agent calls: [lo, hi], hi None when there is no upper bound (`causes` says why)."""
 

@@ -25,7 +25,9 @@ if TYPE_CHECKING:
     from parallax_dsl.ir import model as ir
 
 
-@dataclass(frozen=True, slots=True)
+# Not `frozen`: constructing a frozen dataclass costs one object.__setattr__ call per field, and these are built
+# by the hundred per analysed pattern. Treat instances as immutable (nothing assigns to them); hashable as before.
+@dataclass(slots=True, unsafe_hash=True)
 class Expr:
     op: str
     value: Any = None
@@ -39,7 +41,9 @@ class Expr:
     span: Span | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+# Not `frozen`: constructing a frozen dataclass costs one object.__setattr__ call per field, and these are built
+# by the hundred per analysed pattern. Treat instances as immutable (nothing assigns to them); hashable as before.
+@dataclass(slots=True, unsafe_hash=True)
 class MatchArm:
     when: Expr | None
     then: Expr
