@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
 
@@ -528,6 +529,41 @@ class Module:
 
 
 Node: TypeAlias = Any
+
+
+def expr_children(node: Expr) -> Iterator[Expr]:
+    """The expressions directly inside `node`, in source order (interpolated parts of a string, items, map
+    values, the object of a field or index, a call's function and argument values, operands, branches, match
+    subjects, arm patterns and values). Walkers that treat some nodes specially (macro binders, `??` guards)
+    handle those first and use this for the rest."""
+    if isinstance(node, String):
+        yield from (p for p in node.parts if not isinstance(p, str))
+    elif isinstance(node, ListLit):
+        yield from node.items
+    elif isinstance(node, MapLit):
+        yield from (e.value for e in node.entries)
+    elif isinstance(node, Field):
+        yield node.obj
+    elif isinstance(node, Index):
+        yield from (node.obj, node.index)
+    elif isinstance(node, Call):
+        yield node.func
+        yield from (a.value for a in node.args)
+    elif isinstance(node, Unary):
+        yield node.operand
+    elif isinstance(node, Binary):
+        yield from (node.left, node.right)
+    elif isinstance(node, WithConfidence):
+        yield from (node.value, node.confidence)
+    elif isinstance(node, IfExpr):
+        yield from (node.cond, node.then, node.otherwise)
+    elif isinstance(node, MatchExpr):
+        if node.subject is not None:
+            yield node.subject
+        for arm in node.arms:
+            if arm.pattern is not None:
+                yield arm.pattern
+            yield arm.value
 
 
 def dump(node: Node, *, spans: bool = True) -> Any:

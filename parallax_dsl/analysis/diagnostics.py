@@ -551,16 +551,15 @@ def _never_holds(e: ast.Expr, within: ast.Expr | None, conf: Bound) -> str | Non
     return shown if impossible else None
 
 
-def _mentions_error(e: object) -> bool:
+def _mentions_error(e: ast.Expr) -> bool:
     """Whether an expression reads the name `error` anywhere (the test then expects a failing run)."""
-    if isinstance(e, ast.Name):
-        return e.name == "error"
-    if isinstance(e, tuple):
-        return any(_mentions_error(x) for x in e)
-    fields = getattr(e, "__dataclass_fields__", None)
-    if fields is None:
-        return False
-    return any(_mentions_error(getattr(e, f)) for f in fields if f not in ("span", "op_span", "name_span"))
+    stack = [e]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name) and node.name == "error":
+            return True
+        stack.extend(ast.expr_children(node))
+    return False
 
 
 def _canned_confidences(test: ast.TestDecl) -> Bound | None:

@@ -79,38 +79,7 @@ def _referenced_names(expr: ast.Expr) -> Iterator[str]:
             inner = bound | {binder.name} if isinstance(binder, ast.Name) else bound
             stack.append((node.args[1].value, inner))
         else:
-            stack.extend((child, bound) for child in _expr_children(node))
-
-
-def _expr_children(node: ast.Expr) -> Iterator[ast.Expr]:
-    if isinstance(node, ast.String):
-        yield from (p for p in node.parts if not isinstance(p, str))
-    elif isinstance(node, ast.ListLit):
-        yield from node.items
-    elif isinstance(node, ast.MapLit):
-        yield from (e.value for e in node.entries)
-    elif isinstance(node, ast.Field):
-        yield node.obj
-    elif isinstance(node, ast.Index):
-        yield from (node.obj, node.index)
-    elif isinstance(node, ast.Call):
-        yield node.func
-        yield from (a.value for a in node.args)
-    elif isinstance(node, ast.Unary):
-        yield node.operand
-    elif isinstance(node, ast.Binary):
-        yield from (node.left, node.right)
-    elif isinstance(node, ast.WithConfidence):
-        yield from (node.value, node.confidence)
-    elif isinstance(node, ast.IfExpr):
-        yield from (node.cond, node.then, node.otherwise)
-    elif isinstance(node, ast.MatchExpr):
-        if node.subject is not None:
-            yield node.subject
-        for arm in node.arms:
-            if arm.pattern is not None:
-                yield arm.pattern
-            yield arm.value
+            stack.extend((child, bound) for child in ast.expr_children(node))
 
 
 def _step_expressions(statement: ast.LetStmt | ast.AgentStep | ast.UseStmt) -> Iterator[ast.Expr]:

@@ -144,7 +144,7 @@ class PatternExprLints:
                 if isinstance(func, ast.Field):
                     stack.append((func.obj, guarded, binders))
             else:
-                stack.extend((child, guarded, binders) for child in _children(node))
+                stack.extend((child, guarded, binders) for child in ast.expr_children(node))
 
     def check_answer_field(self, node: ast.Field, binders: dict[str, Shape | None]) -> None:
         """`answer.value.field` where the answer's shape is unknown: it may be missing."""
@@ -212,32 +212,6 @@ class PatternExprLints:
                     node.args[0].span,
                 )
             )
-
-
-def _children(node: ast.Expr) -> Iterator[ast.Expr]:
-    if isinstance(node, ast.String):
-        yield from (p for p in node.parts if not isinstance(p, str))
-    elif isinstance(node, ast.ListLit):
-        yield from node.items
-    elif isinstance(node, ast.MapLit):
-        yield from (e.value for e in node.entries)
-    elif isinstance(node, ast.Index):
-        yield node.obj
-        yield node.index
-    elif isinstance(node, ast.Unary):
-        yield node.operand
-    elif isinstance(node, ast.WithConfidence):
-        yield node.value
-        yield node.confidence
-    elif isinstance(node, ast.IfExpr):
-        yield from (node.cond, node.then, node.otherwise)
-    elif isinstance(node, ast.MatchExpr):
-        if node.subject is not None:
-            yield node.subject
-        for arm in node.arms:
-            if arm.pattern is not None:
-                yield arm.pattern
-            yield arm.value
 
 
 def _all_statements(body: tuple[ast.Statement, ...]) -> Iterator[ast.Statement]:
