@@ -63,6 +63,7 @@ from parallax_dsl.runtime.policy import (
 )
 from parallax_dsl.runtime.values import confident, deep_equal, dumps, element, to_plain
 from parallax_dsl.runtime.watchdog import Watch, Watchdog
+from parallax_dsl.syntax.gcpause import gc_paused
 
 DEFAULT_AGENT_TIMEOUT: Final = 60.0  # seconds
 MAX_USE_DEPTH: Final = 16
@@ -186,6 +187,10 @@ class CallOutcome:
         if self.policy is not None:
             out["policy"] = self.policy
         return out
+
+
+_Pending = tuple[Any, Any, float]  # an attempt left waiting: (the call, what it waits for or _NO_VALUE, started)
+_Begun = tuple[CallOutcome | None, _Pending | None, int]  # _begin: (outcome or None, pending or None, recorder slot)
 
 
 def _reasoning(given: Any) -> Any:
@@ -395,7 +400,6 @@ class _Plan:
         "activation",
         "agent_plans",
         "answer_steps",
-        "args",
         "control_steps",
         "data_steps",
         "dependents",
@@ -404,6 +408,7 @@ class _Plan:
         "order",
         "pattern",
         "steps",
+        "trace_rows",
     )
 
     def __init__(self, pattern: ir.CompiledPattern) -> None:
@@ -412,7 +417,6 @@ class _Plan:
         self.order: dict[str, int] = {}
         self.data_steps: dict[str | None, list[ir.Step]] = {}
         self.control_steps: dict[str | None, list[ir.Step]] = {}
-        self.args: dict[str, list[tuple[str, ir.Expr, _Getter | None, bool]]] = {}
         self.agent_plans: dict[str, _AgentPlan] = {}
         self.activation: dict[
             str | None, list[tuple[ir.Step, tuple[tuple[str, bool], ...], int, tuple[str, ...], str]]
@@ -453,16 +457,24 @@ class _Plan:
                 self.members[counter].append(step)
                 entries.append((step, deps, len(deps) - len(outer), outer, counter))
                 seen.add(step.id)
+        # Per step, for Run._trace: (id, step, for agent steps the first keys of their trace entry, else None).
+        self.trace_rows: list[tuple[str, ir.Step, dict[str, Any] | None]] = []
+        for step in pattern.steps:
+            head: dict[str, Any] | None = None
+            if isinstance(step, ir.AgentStep):
+                self.agent_plan(step)
+                head = {
+                    "step": step.id,
+                    "kind": step.kind,
+                    "mode": step.mode,
+                    "group": step.group,
+                    "action": step.action,
+                }
+            self.trace_rows.append((step.id, step, head))
 
     def args_of(self, step: ir.AgentStep) -> list[tuple[str, ir.Expr, _Getter | None, bool]]:
         """(name, expression, fast getter or None, whether what the getter gives is already plain data)."""
-        found = self.args.get(step.id)
-        if found is None:
-            found = self.args[step.id] = [
-                (key, expr, _fast_getter(expr, self.answer_steps), self._plain_read(expr))
-                for key, expr in step.args.items()
-            ]
-        return found
+        return self.agent_plan(step).args
 
     def _plain_read(self, e: ir.Expr) -> bool:
         """True when `e` reads only the answer of agent or `use` steps (`s.value`, `s.result`), or lists / maps of
@@ -478,17 +490,29 @@ class _Plan:
     def agent_plan(self, step: ir.AgentStep) -> _AgentPlan:
         found = self.agent_plans.get(step.id)
         if found is None:
-            found = self.agent_plans[step.id] = _AgentPlan(self.pattern, step)
+            args = [
+                (key, expr, _fast_getter(expr, self.answer_steps), self._plain_read(expr))
+                for key, expr in step.args.items()
+            ]
+            found = self.agent_plans[step.id] = _AgentPlan(self.pattern, step, args)
         return found
 
 
 class _AgentPlan:
     """What an agent step needs that does not change between runs: its group's `min`, its call timeout
-    (`has_timeout` False: the run's agent timeout applies) and its confidence policy."""
+    (`has_timeout` False: the run's agent timeout applies), its confidence policy, its arguments (see
+    `_Plan.args_of`), and whether it is `simple`: one call of one agent (`step`, no `for`) without a policy, which
+    `_single_now` runs without a coroutine of its own."""
 
-    __slots__ = ("has_timeout", "minimum", "policy", "timeout")
+    __slots__ = ("args", "has_timeout", "minimum", "policy", "simple", "timeout")
 
-    def __init__(self, pattern: ir.CompiledPattern, step: ir.AgentStep) -> None:
+    def __init__(
+        self,
+        pattern: ir.CompiledPattern,
+        step: ir.AgentStep,
+        args: list[tuple[str, ir.Expr, _Getter | None, bool]],
+    ) -> None:
+        self.args = args
         group = pattern.agents.get(step.group)
         self.minimum = group.min if group is not None else 0
         self.has_timeout = True
@@ -502,6 +526,7 @@ class _AgentPlan:
             self.timeout = None
         policy = step.policy or pattern.policy
         self.policy: ir.Policy | None = DEFAULT_POLICY if policy is None and step.verify else policy
+        self.simple = step.mode == "single" and step.over is None and self.policy is None
 
 
 _PLANS: dict[int, _Plan] = {}
@@ -514,7 +539,8 @@ def _plan_of(pattern: ir.CompiledPattern) -> _Plan:
     if plan is None or plan.pattern is not pattern:
         if len(_PLANS) >= _MAX_PLANS:
             del _PLANS[next(iter(_PLANS))]
-        plan = _PLANS[id(pattern)] = _Plan(pattern)
+        with gc_paused():  # a few containers and closures per step, none of them garbage (see _Plan)
+            plan = _PLANS[id(pattern)] = _Plan(pattern)
     return plan
 
 
@@ -740,10 +766,18 @@ class Run:
 
     async def _run_data_steps(self, step: ir.Step | None) -> None:
         """Run a data step, then (in the same task) the next ready step its completion released, and so on."""
+        agent_plans = self.plan.agent_plans
         while step is not None:
             try:
                 if isinstance(step, ir.AgentStep):
-                    value = await self._agent_step(step)
+                    sp = agent_plans[step.id]
+                    if sp.simple:
+                        value, rest = self._single_now(step, sp)
+                        if value is None:
+                            assert rest is not None
+                            value = await self._single_rest(step, *rest)
+                    else:
+                        value = await self._agent_step(step)
                 elif isinstance(step, ir.UseStep):
                     value = await self._use_step(step)
                 else:  # pragma: no cover - only data steps are scheduled here
@@ -1100,100 +1134,135 @@ class Run:
         timeout: float | None,
         retries: int,
         backoff_ms: float | None,
+        begun: _Begun | None = None,
     ) -> CallOutcome:
-        """One agent call with per-call timeout and `retries` (exponential backoff B, 2B, 4B…)."""
+        """One agent call with per-call timeout and `retries` (exponential backoff B, 2B, 4B…). `begun`: its first
+        attempt, already started by `_begin` (see `_single_now`)."""
         attempts = 0
-        recorder = self.recorder
         metrics = self.metrics
-        watchdog = self.watchdog
         while True:
             attempts += 1
-            metrics["agentCalls"] += 1
-            slot = recorder.begin(agent) if recorder is not None else -1
-            if self.on_event is not None:
-                self._emit("agent_started", step=step_id, agent=agent.id)
-            watch: Watch | None = None
-            try:
-                started = watchdog.now() if timeout is not None else 0.0
-                if not self.local:
-                    if self.pass_stateful:
-                        call = self.executor.call_agent(agent, task, timeout, stateful=self._stateful(step_id))
-                    else:
-                        call = self.executor.call_agent(agent, task, timeout)
-                elif type(agent) is FunctionAgent and agent.is_async:
-                    call = agent.fn(task)  # what LocalExecutor + FunctionAgent do, two frames fewer
-                else:
-                    call = agent(task)
-                if type(call) is CoroutineType:
-                    # Run the call up to its first wait here: an agent that answers without waiting needs no
-                    # timeout (a timer cannot fire before it waits); one that waits is watched from `started`.
-                    try:
-                        first = call.send(None)
-                    except StopIteration as stop:
-                        answer = stop.value
-                    else:
-                        if timeout is not None:
-                            watch = watchdog.watch(timeout, started)
-                        answer = await _Resume(call, first)
-                else:
-                    if timeout is not None:
-                        watch = watchdog.watch(timeout, started)
-                    answer = await call
-            except asyncio.CancelledError:
-                current = asyncio.current_task()
-                if watch is None or not watch.expired or current is None or current.uncancel() > 0:
-                    raise
-                outcome = self._failed(agent, f"timed out after {_fmt_seconds(timeout)}")
-            except PlxRuntimeError:
-                raise
-            except Exception as exc:
-                outcome = self._failed(agent, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
-            else:
-                if watch is not None and watch.expired:  # the agent swallowed the cancellation and answered
-                    current = asyncio.current_task()
-                    if current is not None:
-                        current.uncancel()
-                outcome = self._outcome(agent, answer)
-            finally:
-                if watch is not None:
-                    watchdog.finish(watch)
-            if not outcome.timestamp and self.timings:
-                outcome.timestamp = round(time.time() * 1000)
-            outcome.record["timestamp"] = outcome.timestamp
-            if recorder is not None:
-                response: dict[str, Any] = {
-                    "result": outcome.record["value"],
-                    "confidence": outcome.record["confidence"],
-                    "reasoning": outcome.record["reasoning"],
-                }
-                if outcome.record["error"] is not None:
-                    response["error"] = outcome.record["error"]
-                response["timestamp"] = outcome.timestamp
-                recorder.finish(agent, slot, response)
-            if self.on_event is not None:
-                self._emit(
-                    "agent_answered",
-                    step=step_id,
-                    agent=agent.id,
-                    confidence=outcome.confidence,
-                    error=outcome.record["error"],
-                )
+            if begun is None:
+                begun = self._begin(step_id, agent, task, timeout)
+            outcome, pending, slot = begun
+            begun = None
+            if outcome is None:
+                assert pending is not None
+                outcome = await self._wait(agent, timeout, pending)
+            self._answered(step_id, agent, outcome, slot)
             if outcome.ok or attempts > retries:
                 break
-            self.metrics["retries"] += 1
+            metrics["retries"] += 1
             delay = (backoff_ms or 0) * 2 ** (attempts - 1) / 1000
             if delay > 0:
                 await asyncio.sleep(delay)
         if not outcome.ok:
-            self.metrics["agentFailures"] += 1
+            metrics["agentFailures"] += 1
         outcome.attempts = attempts
         return outcome
+
+    def _begin(self, step_id: str, agent: Agent, task: Task, timeout: float | None) -> _Begun:
+        """The start of one attempt, up to the agent's first wait: (its outcome, None, recorder slot) when the call
+        ended without waiting — an answer, or an exception turned into a failed record — else (None, what `_wait`
+        needs, slot). An agent that answers without waiting needs no timeout (a timer cannot fire before it waits);
+        one that waits is watched from `started`, taken before the call."""
+        self.metrics["agentCalls"] += 1
+        recorder = self.recorder
+        slot = recorder.begin(agent) if recorder is not None else -1
+        if self.on_event is not None:
+            self._emit("agent_started", step=step_id, agent=agent.id)
+        try:
+            started = self.watchdog.now() if timeout is not None else 0.0
+            if not self.local:
+                if self.pass_stateful:
+                    call = self.executor.call_agent(agent, task, timeout, stateful=self._stateful(step_id))
+                else:
+                    call = self.executor.call_agent(agent, task, timeout)
+            elif type(agent) is FunctionAgent and agent.is_async:
+                call = agent.fn(task)  # what LocalExecutor + FunctionAgent do, two frames fewer
+            else:
+                call = agent(task)
+            if type(call) is CoroutineType:
+                try:
+                    first = call.send(None)
+                except StopIteration as stop:
+                    answer = stop.value
+                else:
+                    return None, (call, first, started), slot
+            else:
+                return None, (call, _NO_VALUE, started), slot
+        except PlxRuntimeError:
+            raise
+        except asyncio.CancelledError:  # not watched yet: never a timeout
+            raise
+        except Exception as exc:
+            return self._failed(agent, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__), None, slot
+        return self._outcome(agent, answer), None, slot
+
+    async def _wait(self, agent: Agent, timeout: float | None, pending: _Pending) -> CallOutcome:
+        """The rest of an attempt that `_begin` left waiting, under the per-call timeout (armed here, in the task
+        that waits, with the deadline counted from `started`)."""
+        call, first, started = pending
+        watchdog = self.watchdog
+        watch: Watch | None = None
+        try:
+            if timeout is not None:
+                watch = watchdog.watch(timeout, started)
+            if first is _NO_VALUE:
+                answer = await call
+            else:
+                answer = await _Resume(call, first)
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if watch is None or not watch.expired or current is None or current.uncancel() > 0:
+                raise
+            outcome = self._failed(agent, f"timed out after {_fmt_seconds(timeout)}")
+        except PlxRuntimeError:
+            raise
+        except Exception as exc:
+            outcome = self._failed(agent, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+        else:
+            if watch is not None and watch.expired:  # the agent swallowed the cancellation and answered
+                current = asyncio.current_task()
+                if current is not None:
+                    current.uncancel()
+            outcome = self._outcome(agent, answer)
+        finally:
+            if watch is not None:
+                watchdog.finish(watch)
+        return outcome
+
+    def _answered(self, step_id: str, agent: Agent, outcome: CallOutcome, slot: int) -> None:
+        """An attempt is over: its timestamp, the recorder, the event hook."""
+        if not outcome.timestamp and self.timings:
+            outcome.timestamp = round(time.time() * 1000)
+        record = outcome.record
+        record["timestamp"] = outcome.timestamp
+        recorder = self.recorder
+        if recorder is not None:
+            response: dict[str, Any] = {
+                "result": record["value"],
+                "confidence": record["confidence"],
+                "reasoning": record["reasoning"],
+            }
+            if record["error"] is not None:
+                response["error"] = record["error"]
+            response["timestamp"] = outcome.timestamp
+            recorder.finish(agent, slot, response)
+        if self.on_event is not None:
+            self._emit(
+                "agent_answered",
+                step=step_id,
+                agent=agent.id,
+                confidence=outcome.confidence,
+                error=record["error"],
+            )
 
     def _task_for(self, step: ir.AgentStep, local: dict[str, Confident] | None) -> Task:
         args: dict[str, Any] = {}
         evaluate = self.interp.evaluate
         values = self.values
-        for key, expr, fast, plain in self.plan.args_of(step):
+        for key, expr, fast, plain in self.plan.agent_plans[step.id].args:
             if fast is not None and local is None:
                 try:
                     value = fast(values, self.answers)
@@ -1218,12 +1287,46 @@ class Run:
             return DEFAULT_POLICY
         return policy
 
+    def _single_now(
+        self, step: ir.AgentStep, sp: _AgentPlan
+    ) -> tuple[Confident | None, tuple[Agent, Task, float | None, _Begun] | None]:
+        """A `simple` step (see _AgentPlan) as far as it goes without waiting: (its value, None) when its agent
+        answered at once (and no retry is due), else (None, what `_single_rest` needs to finish it). Exactly what
+        `_agent_step` does for such a step, without two coroutines per step."""
+        selected = self.single_selection.get(step.group)
+        if selected is None:
+            selected = self.single_selection[step.group] = self._select(step, max(sp.minimum, 1))
+        self.selected[step.id] = selected
+        task = self._task_for(step, None)
+        agent = selected[0]
+        timeout = sp.timeout if sp.has_timeout else self.agent_timeout
+        begun = self._begin(step.id, agent, task, timeout)
+        outcome = begun[0]
+        if outcome is None or not (outcome.ok or step.retries < 1):  # it waits, or a retry is due: see _call
+            return None, (agent, task, timeout, begun)
+        self._answered(step.id, agent, outcome, begun[2])
+        if not outcome.ok:
+            self.metrics["agentFailures"] += 1
+        return self._single_done(step, outcome), None
+
+    async def _single_rest(
+        self, step: ir.AgentStep, agent: Agent, task: Task, timeout: float | None, begun: _Begun
+    ) -> Confident:
+        outcome = await self._call(step.id, agent, task, timeout, step.retries, step.backoff, begun)
+        return self._single_done(step, outcome)
+
+    def _single_done(self, step: ir.AgentStep, outcome: CallOutcome) -> Confident:
+        self.calls[step.id] = [outcome]
+        record = outcome.record
+        self.answers[step.id] = record["value"]  # the step's value is `record` from here on (see _done)
+        return confident(record, record["confidence"])
+
     async def _agent_step(self, step: ir.AgentStep) -> Confident:
         over = step.over
-        sp = self.plan.agent_plan(step)
+        sp = self.plan.agent_plans[step.id]
         timeout = sp.timeout if sp.has_timeout else self.agent_timeout
         policy = sp.policy
-        if over is None and step.mode == "single":  # the most common step, straight through
+        if over is None and step.mode == "single":
             selected = self.single_selection.get(step.group)
             if selected is None:
                 selected = self.single_selection[step.group] = self._select(step, max(sp.minimum, 1))
@@ -1233,10 +1336,7 @@ class Run:
                 outcome = await self._call(step.id, selected[0], task, timeout, step.retries, step.backoff)
             else:
                 outcome = await self._call_with_policy(step, selected[0], task, timeout, policy)
-            self.calls[step.id] = [outcome]
-            record = outcome.record
-            self.answers[step.id] = record["value"]  # the step's value is `record` from here on (see _done)
-            return confident(record, record["confidence"])
+            return self._single_done(step, outcome)
         items: list[Any] = []
         items_confidence = 1.0
         if over is not None:
@@ -1679,7 +1779,8 @@ class Run:
                 NO_RESULT, f"{self.pattern.name} ran out of statements without an `output`, `escalate` or `fail`"
             )
         total_ms = (time.perf_counter() - started) * 1000
-        result = self._result(terminal, error, total_ms)
+        with gc_paused():  # thousands of acyclic dicts and lists, built at once (see _result)
+            result = self._result(terminal, error, total_ms)
         self._emit("run_finished", status=result.status, confidence=result.confidence)
         return result
 
@@ -1764,8 +1865,7 @@ class Run:
         reviews = self.reviews
         sub_traces = self.sub_traces
         trace_json = CallOutcome.trace_json
-        for step in self.pattern.steps:
-            sid = step.id
+        for sid, step, head in self.plan.trace_rows:
             control = control_trace.get(sid)
             if control is not None:
                 step_calls = calls.get(sid)
@@ -1778,16 +1878,9 @@ class Run:
                 continue
             chosen = selected.get(sid)  # only agent steps have a selection
             entry: dict[str, Any]
-            if chosen is not None:
-                assert isinstance(step, ir.AgentStep)
-                entry = {
-                    "step": sid,
-                    "kind": step.kind,
-                    "mode": step.mode,
-                    "group": step.group,
-                    "action": step.action,
-                    "agents": list(map(_AGENT_ID, chosen)),
-                }
+            if chosen is not None and head is not None:
+                entry = head.copy()  # {step, kind, mode, group, action}
+                entry["agents"] = [chosen[0].id] if len(chosen) == 1 else list(map(_AGENT_ID, chosen))
             else:
                 entry = {"step": sid, "kind": step.kind}
             info = step_info.get(sid)
@@ -1804,7 +1897,10 @@ class Run:
                 entry["reason"] = f"depends on `{self.skipped_because[sid]}`, which did not complete"
             step_calls = calls.get(sid)
             if step_calls is not None:
-                entry["results"] = list(map(trace_json, step_calls))
+                if len(step_calls) == 1:
+                    entry["results"] = [trace_json(step_calls[0])]
+                else:
+                    entry["results"] = list(map(trace_json, step_calls))
             if reviews and sid in reviews:
                 entry["reviews"] = list(map(trace_json, reviews[sid]))
             if sub_traces and sid in sub_traces:

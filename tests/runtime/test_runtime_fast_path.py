@@ -1,0 +1,97 @@
+"""The scheduler's fast path for `simple` agent steps (one agent, no `for`, no policy; `_single_now`): the same
+results, events and timeouts as the general path, and the cyclic GC left as it was found."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import time
+from typing import Any
+
+from runtime_helpers import Scripted, answer, run_text
+
+from parallax_dsl.runtime import agent, run_sync
+
+CHAIN = """pattern Chain {
+  input { task: string }
+  agents g { capabilities ["analysis"] }
+  step a = g.go(task: input.task)
+  step b = g.go(prev: a.value) retries 1 backoff 1ms
+  output [a.value, b.value]
+}"""
+
+
+def test_agents_answering_at_once_and_after_a_wait_give_the_same_run() -> None:
+    at_once = Scripted("g1", answers=[answer("x", 0.8)])
+    waiting = Scripted("g1", answers=[answer("x", 0.8)], delay=0.01)
+    first = run_text(CHAIN, {"task": "t"}, [at_once])
+    second = run_text(CHAIN, {"task": "t"}, [waiting])
+    assert first.value == second.value == ["x", "x"]
+    assert first.trace == second.trace
+    assert first.metrics == second.metrics
+    assert waiting.tasks[1]["args"] == {"prev": "x"}
+
+
+def test_events_of_a_simple_step_come_in_order() -> None:
+    events: list[tuple[str, Any]] = []
+    result = run_sync(
+        CHAIN,
+        {"task": "t"},
+        [Scripted("g1", answers=[answer("x", 0.8)])],
+        on_event=lambda e: events.append((e["event"], e.get("step"))),
+    )
+    assert result.ok
+    assert events == [
+        ("run_started", None),
+        ("step_started", "a"),
+        ("agent_started", "a"),
+        ("agent_answered", "a"),
+        ("step_done", "a"),
+        ("step_started", "b"),
+        ("agent_started", "b"),
+        ("agent_answered", "b"),
+        ("step_done", "b"),
+        ("run_finished", None),
+    ]
+
+
+def test_a_synchronous_failure_with_retries_left_is_retried() -> None:
+    flaky = Scripted("g1", answers=[RuntimeError("down"), answer("y", 0.6)])
+    result = run_text(CHAIN, {"task": "t"}, [flaky])
+    # `a` has no retries: its failed record is its value, and `b` runs once with it
+    assert result.value == [None, "y"] and flaky.calls == 2
+    assert result.trace[0]["results"][0]["error"] == "RuntimeError: down"
+    assert result.metrics["retries"] == 0 and result.metrics["agentFailures"] == 1
+    flaky = Scripted("g1", answers=[answer("x", 0.9), RuntimeError("down"), answer("y", 0.6)])
+    result = run_text(CHAIN, {"task": "t"}, [flaky])
+    assert result.value == ["x", "y"]
+    assert result.trace[1]["results"][0]["attempts"] == 2
+    assert result.metrics["retries"] == 1
+
+
+def test_the_timeout_of_a_waiting_step_counts_from_the_start_of_the_call() -> None:
+    async def busy_then_wait(task: Any) -> dict[str, Any]:
+        time.sleep(0.08)  # work before the first wait counts towards the timeout
+        await asyncio.sleep(0.08)
+        return {"value": "late", "confidence": 0.9}
+
+    source = """pattern Slow {
+      agents g { capabilities ["analysis"] }
+      step s = g.go() timeout 120ms
+      output s.error
+    }"""
+    result = run_sync(source, None, [agent(busy_then_wait, capabilities=["analysis"], name="busy")])
+    assert result.value == "timed out after 0.12 s"
+
+
+def test_the_garbage_collector_is_left_as_it_was() -> None:
+    agents = [Scripted("g1", answers=[answer("x", 0.8)])]
+    assert gc.isenabled()
+    assert run_text(CHAIN, {"task": "t"}, agents).ok
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert run_text(CHAIN, {"task": "t"}, agents).ok
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
