@@ -233,9 +233,12 @@ class RayBackend:
                 actor.cancel.remote(key, seq)
         else:
             ref = self._task.remote(self._agent_ref(agent), task, timeout)
+            # A blocking (sync) Python agent can only be stopped by ending its worker process; anything else is
+            # interrupted inside the worker and ends through its own cancellation handling.
+            force = type(agent) is FunctionAgent and not agent.is_async
 
             def cancel() -> None:
-                ray.cancel(ref, force=False)
+                ray.cancel(ref, force=force)
 
         try:
             return await self._wait(ref)  # type: ignore[no-any-return]

@@ -15,6 +15,8 @@ from parallax_dsl.runtime.agents import Agent, FunctionAgent, Task
 #: A call is abandoned on the worker this long after its timeout: the driver's own timeout (which produces the
 #: failed answer, with the same text as locally) always fires first; this only frees the worker.
 GRACE_SECONDS = 5.0
+#: How often a waiting call's event loop wakes up to notice a cancellation.
+TICK_SECONDS = 0.1
 
 
 def _guard(timeout: float | None) -> float | None:
@@ -34,9 +36,24 @@ def warm(seconds: float) -> bool:
     return True
 
 
+async def _interruptible(agent: Agent, task: Task, timeout: float | None) -> Any:
+    """The call, with the event loop woken every TICK_SECONDS: Ray cancels a running task by interrupting the
+    worker's main thread, which Python only notices when it runs — not while the loop sleeps in `select`."""
+    ticker = asyncio.ensure_future(_tick())
+    try:
+        return await asyncio.wait_for(_answer(agent, task), _guard(timeout))
+    finally:
+        ticker.cancel()
+
+
+async def _tick() -> None:
+    while True:
+        await asyncio.sleep(TICK_SECONDS)
+
+
 def call_agent(agent: Agent, task: Task, timeout: float | None) -> Any:
     """One agent call as a Ray task: run it to its answer (bounded by timeout + grace) in a fresh event loop."""
-    return asyncio.run(asyncio.wait_for(_answer(agent, task), _guard(timeout)))
+    return asyncio.run(_interruptible(agent, task, timeout))
 
 
 class _Lane:

@@ -42,7 +42,7 @@ def ray_backend() -> Iterator[Any]:
 
     from parallax_dsl.distributed import RayBackend
 
-    backend = RayBackend(num_cpus=2)
+    backend = RayBackend(num_cpus=4)  # logical CPUs: slots for calls that wait, not cores
     asyncio.run(backend.open())
     yield backend
     backend.close()

@@ -218,3 +218,45 @@ def test_an_address_where_nothing_answers_fails_at_once(enterprise_env: dict[str
         "code": "BACKEND_UNAVAILABLE",
         "message": "cannot reach the Ray cluster at 127.0.0.1:1 (nothing answers there; is it running?)",
     }
+
+
+def test_calls_the_run_gives_up_on_are_stopped_on_the_cluster(tmp_path: Path, ray_backend: Any) -> None:
+    (tmp_path / "race_agents.py").write_text(
+        f"""import asyncio, time
+from pathlib import Path
+from parallax_dsl.runtime import agent
+
+@agent(capabilities=["analysis"])
+async def waits(task):
+    try:
+        await asyncio.sleep(60)
+    finally:  # cancelled on the worker: its cancellation handling runs
+        Path({str(tmp_path / "cancelled")!r}).write_text("yes")
+
+@agent(capabilities=["analysis"])
+def blocks(task):
+    time.sleep(3)  # a blocking agent cannot be interrupted: its worker process is ended instead
+    Path({str(tmp_path / "finished")!r}).write_text("yes")
+
+@agent(capabilities=["analysis"])
+def quick(task):
+    return {{"value": "quick", "confidence": 0.95}}
+"""
+    )
+    source = """pattern Race {
+      input { task: string }
+      agents g { capabilities ["analysis"] }
+      race r = g.go(task: input.task) until r.confidence >= 0.9 timeout 30s
+      output r.value
+    }
+    """
+    agents = load_agents(str(tmp_path / "race_agents.py"))
+    result = _run(source, agents, ray_backend)
+    assert (result.value, result.error) == ("quick", None)
+    deadline = time.monotonic() + 10
+    while not (tmp_path / "cancelled").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert (tmp_path / "cancelled").exists()
+    time.sleep(4)
+    assert not (tmp_path / "finished").exists()
+    assert _run(source, agents, ray_backend).value == "quick"  # the cluster has recovered its worker
