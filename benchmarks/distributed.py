@@ -139,6 +139,21 @@ async def measure(args: argparse.Namespace, backend: Any) -> dict[str, Any]:
     return {"overhead": overhead, "sleeping": sleeping}
 
 
+def _rows(entries: list[dict[str, Any]], label: str, times: str, ratio: str, formats: tuple[str, ...]) -> list[Any]:
+    """Table rows: label, local and Ray figures, the ratio — each as median [min–max]; the ratio's Stat is
+    replaced by its dict in `entries` (for the JSON)."""
+    rows = []
+    for entry in entries:
+        stats = [Stat(**entry[times][name]) for name in ("local", "ray")]
+        stats.append(entry[ratio])
+        entry[ratio] = entry[ratio].as_dict()
+        cells = [
+            band(f.format(st.median), f.format(st.min), f.format(st.max)) for f, st in zip(formats, stats, strict=True)
+        ]
+        rows.append([entry[label], *cells])
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     cli.add_argument("--repeat", type=int, default=DEFAULT_REPEATS)
@@ -164,41 +179,15 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         backend.close()
 
-    rows = []
-    for entry in results["overhead"]:
-        local, ray = (Stat(**{k: v for k, v in entry["ms_per_node"][n].items()}) for n in ("local", "ray"))
-        ratio: Stat = entry.pop("ray_vs_local")
-        entry["ray_vs_local"] = ratio.as_dict()
-        rows.append(
-            [
-                entry["shape"],
-                band(f"{local.median:.3f}", f"{local.min:.3f}", f"{local.max:.3f}"),
-                band(f"{ray.median:.2f}", f"{ray.min:.2f}", f"{ray.max:.2f}"),
-                band(f"{ratio.median:.0f}x", f"{ratio.min:.0f}x", f"{ratio.max:.0f}x"),
-            ]
-        )
     print_table(
         "Local vs Ray: ms per node on no-op agents (median [min–max])",
         ["shape", "local ms/node", "Ray ms/node", "Ray / local"],
-        rows,
+        _rows(results["overhead"], "shape", "ms_per_node", "ray_vs_local", ("{:.3f}", "{:.2f}", "{:.0f}x")),
     )
-    rows = []
-    for entry in results["sleeping"]:
-        local, ray = (Stat(**entry["seconds"][n]) for n in ("local", "ray"))
-        speed: Stat = entry.pop("speed_up")
-        entry["speed_up"] = speed.as_dict()
-        rows.append(
-            [
-                entry["agents"],
-                band(f"{local.median:.2f} s", f"{local.min:.2f}", f"{local.max:.2f}"),
-                band(f"{ray.median:.2f} s", f"{ray.min:.2f}", f"{ray.max:.2f}"),
-                band(f"{speed.median:.2f}x", f"{speed.min:.2f}x", f"{speed.max:.2f}x"),
-            ]
-        )
     print_table(
         f"A fan-out of sleeping agents, local vs Ray ({args.ray_cpus} logical CPUs; median [min–max])",
         ["fan-out", "local", "Ray", "Ray speed-up"],
-        rows,
+        _rows(results["sleeping"], "agents", "seconds", "speed_up", ("{:.2f} s", "{:.2f} s", "{:.2f}x")),
     )
     path = write_json("distributed", {"ray_cpus": args.ray_cpus, **results})
     print(f"wrote {path}", file=sys.stderr)
