@@ -581,6 +581,8 @@ class Run:
         self.depth = depth
         self.interp = Interpreter()
         self.watchdog = watchdog if watchdog is not None else Watchdog()
+        # nothing to do when an attempt is over but set the record's timestamp (see _answered)
+        self.quiet = not timings and recorder is None and on_event is None
 
         plan = self.plan = _plan_of(pattern)
         self.steps = plan.steps
@@ -1304,7 +1306,10 @@ class Run:
         outcome = begun[0]
         if outcome is None or not (outcome.ok or step.retries < 1):  # it waits, or a retry is due: see _call
             return None, (agent, task, timeout, begun)
-        self._answered(step.id, agent, outcome, begun[2])
+        if self.quiet:
+            outcome.record["timestamp"] = outcome.timestamp
+        else:
+            self._answered(step.id, agent, outcome, begun[2])
         if not outcome.ok:
             self.metrics["agentFailures"] += 1
         return self._single_done(step, outcome), None
