@@ -610,6 +610,7 @@ class Run:
         self._draining = False
 
         self.calls: dict[str, list[CallOutcome]] = {}
+        self.outcomes: dict[str, CallOutcome] = {}  # the one call of a `step` (one agent, no `for`): not in `calls`
         self.reviews: dict[str, list[CallOutcome]] = {}
         self.step_info: dict[str, dict[str, Any]] = {}
         self.selected: dict[str, list[Agent]] = {}
@@ -1321,7 +1322,7 @@ class Run:
         return self._single_done(step, outcome)
 
     def _single_done(self, step: ir.AgentStep, outcome: CallOutcome) -> Confident:
-        self.calls[step.id] = [outcome]
+        self.outcomes[step.id] = outcome
         record = outcome.record
         self.answers[step.id] = record["value"]  # the step's value is `record` from here on (see _done)
         return confident(record, record["confidence"])
@@ -1867,6 +1868,7 @@ class Run:
         step_info = self.step_info
         values = self.values
         calls = self.calls
+        outcomes = self.outcomes
         reviews = self.reviews
         sub_traces = self.sub_traces
         trace_json = CallOutcome.trace_json
@@ -1900,11 +1902,12 @@ class Run:
             else:
                 entry["status"] = "skipped"
                 entry["reason"] = f"depends on `{self.skipped_because[sid]}`, which did not complete"
-            step_calls = calls.get(sid)
-            if step_calls is not None:
-                if len(step_calls) == 1:
-                    entry["results"] = [trace_json(step_calls[0])]
-                else:
+            outcome = outcomes.get(sid)
+            if outcome is not None:
+                entry["results"] = [trace_json(outcome)]
+            else:
+                step_calls = calls.get(sid)
+                if step_calls is not None:
                     entry["results"] = list(map(trace_json, step_calls))
             if reviews and sid in reviews:
                 entry["reviews"] = list(map(trace_json, reviews[sid]))
@@ -1932,7 +1935,8 @@ class Run:
             if sid in seen or self.state.get(sid) != "done":
                 continue
             seen.add(sid)
-            for o in self.calls.get(sid, ()):
+            single = self.outcomes.get(sid)
+            for o in (single,) if single is not None else self.calls.get(sid, ()):
                 if o.status != "cancelled" and o.confidence == c:
                     return {"step": sid, "agent": o.agent.id}
             value = self.values[sid]
