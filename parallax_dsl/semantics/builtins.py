@@ -218,7 +218,11 @@ TEST_AGENT_SETTINGS: dict[str, str] = {
 VERIFY_KINDS: dict[str, str] = {
     "command": 'Run a shell command; exit 0 = pass: `verify command "pytest -q" score "(\\d+) passed"`.',
     "agent": 'Ask a reviewer group: `verify agent reviewer rubric "…"` (VERDICT/CONFIDENCE protocol).',
-    "history": "Use the step's past run confidences as the signal.",
+    "history": (
+        "Use the pattern's past runs as the signal (neutral 1.0 until `min_runs`); options `half_life_days`,"
+        " `min_runs`, `saturation_runs`, `max_runs`, `drift`, `drift_recent_n`, `drift_threshold`, `pool`,"
+        " `pool_family`, `pool_weight`."
+    ),
 }
 
 SCALAR_TYPES = ("string", "number", "integer", "boolean", "any", "map")

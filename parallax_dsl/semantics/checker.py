@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
@@ -487,6 +488,10 @@ class ModuleChecker:
                     self.error(
                         "PLX203", "invalid-setting-value", f"`{option.name}` is a number in [0, 1]", option.value.span
                     )
+            elif verify.kind == "history":
+                problem = _history_option_check(option.name, option.value)
+                if problem is not None:
+                    self.error("PLX203", "invalid-setting-value", problem, option.value.span)
 
     def check_use(self, use: ast.UseStmt, scope: Scope) -> None:
         target = use.target.removeprefix("stdlib.")
@@ -951,8 +956,65 @@ def _output_keys(body: tuple[ast.Statement, ...]) -> frozenset[str] | None:
 _VERIFY_OPTIONS: dict[str, tuple[str, ...]] = {
     "command": ("score", "cwd", "pass_confidence", "fail_confidence"),
     "agent": ("rubric",),
-    "history": (),
+    "history": (
+        "half_life_days",
+        "min_runs",
+        "saturation_runs",
+        "max_runs",
+        "drift",
+        "drift_recent_n",
+        "drift_threshold",
+        "pool",
+        "pool_family",
+        "pool_weight",
+    ),
 }
+
+# What each `verify history` option takes: (kind, low, high, low is exclusive). Kinds: "number", "integer",
+# "boolean", "string". Only literal values are checked; any other expression is evaluated when the step runs.
+_HISTORY_OPTIONS: dict[str, tuple[str, float, float, bool]] = {
+    "half_life_days": ("number", 0, math.inf, False),
+    "min_runs": ("integer", 1, math.inf, False),
+    "saturation_runs": ("number", 0, math.inf, True),
+    "max_runs": ("integer", 1, math.inf, False),
+    "drift": ("boolean", 0, 0, False),
+    "drift_recent_n": ("integer", 1, math.inf, False),
+    "drift_threshold": ("number", 0, 1, False),
+    "pool": ("boolean", 0, 0, False),
+    "pool_family": ("string", 0, 0, False),
+    "pool_weight": ("number", 0, 1, False),
+}
+
+
+def _history_option_check(name: str, value: ast.Expr) -> str | None:
+    """A problem with a literal value of a `verify history` option (None when fine or not a literal)."""
+    kind, low, high, exclusive = _HISTORY_OPTIONS[name]
+    if not _is_literal_value(value):
+        return None
+    if kind == "boolean":
+        return None if isinstance(value, ast.Bool) else f"`{name}` takes true or false"
+    if kind == "string":
+        if not isinstance(value, ast.String):
+            return f"`{name}` takes a string, not {describe_literal_kind(value)}"
+        return f"`{name}` takes a non-empty string" if value.is_plain and not value.text else None
+    number: float | None = _int_value(value) if kind == "integer" else _number_value(value)
+    if kind == "integer":
+        return None if number is not None and number >= low else f"`{name}` takes a whole number >= {low:g}"
+    if high == math.inf:
+        wanted = f"a number {'>' if exclusive else '>='} {low:g}"
+    else:
+        wanted = f"a number in [{low:g}, {high:g}]"
+    if number is None or (number <= low if exclusive else number < low) or number > high:
+        return f"`{name}` takes {wanted}"
+    return None
+
+
+def _is_literal_value(expr: ast.Expr) -> bool:
+    """A literal written in place (a number, possibly negated, a string, a boolean, null, a duration, a list or a
+    map) rather than an expression computed from inputs or steps."""
+    if isinstance(expr, ast.Unary) and expr.op == "-":
+        return isinstance(expr.operand, ast.Number)
+    return isinstance(expr, ast.Number | ast.String | ast.Bool | ast.Null | ast.Duration | ast.ListLit | ast.MapLit)
 
 
 def _arity(builtin: builtins.Builtin) -> str:

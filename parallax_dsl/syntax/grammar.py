@@ -26,6 +26,11 @@ FORCED_KEYWORDS: ContextVar[dict[int, str] | None] = ContextVar("plx_forced_keyw
 # line number. Starting the lexer past the padding gives the same tokens and line counts.
 LEX_START: ContextVar[tuple[int, int, int] | None] = ContextVar("plx_lex_start", default=None)
 
+# Oracles whose target is a name (`verify agent reviewers …`), with the options they take. Right after the oracle's
+# kind, a verify-option word that is not one of these options is the target, so agent groups may be called `pool`,
+# `drift` or `cwd` (`verify agent pool` names the group; `verify agent rubric "…"` is still the option).
+NAME_TARGET_VERIFY_OPTIONS: dict[str, frozenset[str]] = {"agent": frozenset({"rubric"})}
+
 
 def _cache_path(grammar_text: str) -> str:
     """A per-user cache file keyed by the grammar text, so a grammar change never loads stale tables."""
@@ -105,6 +110,16 @@ def _accepts(states: Any, state_stack: list[Any], token_type: str) -> bool:
         stack.append(goto[1])
 
 
+def _is_verify_target(before: tuple[Any, Any], word: str) -> bool:
+    """Whether `word` directly follows `verify <kind>` for an oracle whose target is a name, and is not one of
+    that oracle's options."""
+    verify, kind = before
+    if verify is None or kind is None or verify.type != "VERIFY" or kind.type != "NAME":
+        return False
+    options = NAME_TARGET_VERIFY_OPTIONS.get(kind.value)
+    return options is not None and word not in options
+
+
 class SoftKeywordLexer:
     """Wraps Lark's contextual lexer; turns a keyword token back into NAME where only a name can be parsed."""
 
@@ -121,9 +136,14 @@ class SoftKeywordLexer:
             counter = lexer_state.line_ctr
             counter.char_pos, counter.line, counter.line_start_pos = start
             counter.column = counter.char_pos - counter.line_start_pos + 1
+        # The two tokens before this one, to find the target slot of `verify agent …`.
+        before: tuple[Any, Any] = (None, None)
         for token in self.inner.lex(lexer_state, parser_state):
             if forced and token.start_pos in forced:
                 token.type = forced[token.start_pos]
+            elif token.type == "VERIFY_OPTION" and _is_verify_target(before, token.value):
+                if parser_state is None or "NAME" in parser_state.parse_conf.states[parser_state.state_stack[-1]]:
+                    token.type = "NAME"
             elif token.type in soft and parser_state is not None:
                 states = parser_state.parse_conf.states
                 stack = parser_state.state_stack
@@ -133,6 +153,7 @@ class SoftKeywordLexer:
                     and _accepts(states, stack, "NAME")
                 ):
                     token.type = "NAME"
+            before = (before[1], token)
             yield token
 
     def __getattr__(self, name: str) -> Any:

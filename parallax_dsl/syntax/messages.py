@@ -19,7 +19,7 @@ _REGEX_TERMINALS = {
     "COMPARE_OP": "a comparison (==, !=, <, <=, >, >=)",
     "ADD_OP": "`+` or `-`",
     "MUL_OP": "`*`, `/` or `%`",
-    "VERIFY_OPTION": "a verify option (score, cwd, rubric, pass_confidence, fail_confidence)",
+    "VERIFY_OPTION": "a verify option (such as score, cwd, rubric, pass_confidence or min_runs)",
     "ANSWER_OPTION": "`reasoning` or `delay`",
     "$END": "the end of the file",
 }

@@ -289,6 +289,20 @@ CONSTRUCTS: list[Row] = [
     ("pass_confidence 0.7 fail_confidence 0.2", "pass_confidence", "keyword.other.option.plx"),
     ("pass_confidence 0.7 fail_confidence 0.2", "fail_confidence", "keyword.other.option.plx"),
     ("verify history", "history", "support.constant.verify-kind.plx"),
+    ("verify history half_life_days 14 min_runs 5", "half_life_days", "keyword.other.option.plx"),
+    ("verify history half_life_days 14 min_runs 5", "14", "constant.numeric"),
+    ("verify history half_life_days 14 min_runs 5", "min_runs", "keyword.other.option.plx"),
+    ("saturation_runs 8 max_runs 100", "saturation_runs", "keyword.other.option.plx"),
+    ("saturation_runs 8 max_runs 100", "max_runs", "keyword.other.option.plx"),
+    ("verify history drift true drift_recent_n 4", "drift", "keyword.other.option.plx"),
+    ("verify history drift true drift_recent_n 4", "true", "constant.language"),
+    ("verify history drift true drift_recent_n 4", "drift_recent_n", "keyword.other.option.plx"),
+    ("drift_threshold 0.3 pool true", "drift_threshold", "keyword.other.option.plx"),
+    ("drift_threshold 0.3 pool true", "pool", "keyword.other.option.plx"),
+    ("pool_family 'review' pool_weight 0.4", "pool_family", "keyword.other.option.plx"),
+    ("pool_family 'review' pool_weight 0.4", "review", "string.quoted.single.plx"),
+    ("pool_family 'review' pool_weight 0.4", "pool_weight", "keyword.other.option.plx"),
+    ("pool_family 'review' pool_weight 0.4", "pool_weight", "meta.verify.plx"),
     ("policy accept 0.8 retry below 0.5", "retry", "keyword.other.policy.plx"),
     ("let total = len(reviews) * 2 + 1 - 3 / 4 % 5", "*", "keyword.operator.arithmetic.plx"),
     ("let total = len(reviews) * 2 + 1 - 3 / 4 % 5", "+", "keyword.operator.arithmetic.plx"),
@@ -523,6 +537,33 @@ def test_names_that_contain_or_resemble_keywords_stay_names() -> None:
             ("let capabilities = retry + x2", "capabilities", "variable.other.definition.plx"),
             ("let capabilities = retry + x2", "retry", "variable.other.plx"),
             ("let capabilities = retry + x2", "x2", "variable.other.plx"),
+        ],
+    )
+
+
+def test_verify_option_words_are_names_outside_their_slot() -> None:
+    """As in the parser: right after `verify agent` a word that is not an `agent` option is the group, a field
+    access is a name, and outside a verify clause an option word is an ordinary name."""
+    text = in_pattern(
+        "  step s = pool.ask(x: 1) verify agent pool rubric 'ok?'\n"
+        "  step t = pool.ask(x: 1) verify history min_runs pool.size drift true\n"
+        "  let drift = { pool: 1, min_runs: 2 }\n"
+        "  let w = drift.pool + pool_weight"
+    )
+    check_rows(
+        text,
+        [
+            ("step s = pool.ask", "pool", "variable.other.agent-group.plx"),
+            ("verify agent pool rubric", "pool", "variable.other.agent-group.plx"),
+            ("verify agent pool rubric", "rubric", "keyword.other.option.plx"),
+            ("min_runs pool.size", "min_runs", "keyword.other.option.plx"),
+            ("min_runs pool.size", "pool", "variable.other.plx"),
+            ("min_runs pool.size drift true", "drift", "keyword.other.option.plx"),
+            ("let drift = {", "drift", "variable.other.definition.plx"),
+            ("{ pool: 1, min_runs: 2 }", "pool", "support.type.property-name.plx"),
+            ("{ pool: 1, min_runs: 2 }", "min_runs", "support.type.property-name.plx"),
+            ("drift.pool + pool_weight", "drift", "variable.other.plx"),
+            ("drift.pool + pool_weight", "pool_weight", "variable.other.plx"),
         ],
     )
 

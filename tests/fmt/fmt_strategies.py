@@ -102,6 +102,9 @@ clause = st.one_of(
             ["verify", "command", '"pytest -q"', "score", 'r"(\\d+) passed"', "cwd", '"."'],
             ["verify", "agent", "experts", "rubric", "'Is it right?'"],
             ["verify", "history"],
+            ["verify", "history", "half_life_days", "14", "min_runs", "5", "saturation_runs", "2.5"],
+            ["verify", "history", "max_runs", "100", "drift", "false", "drift_recent_n", "4", "drift_threshold", "0.3"],
+            ["verify", "history", "pool", "true", "pool_family", "'review'", "pool_weight", "0.25"],
             ["policy", "accept", "0.8", "retry", "below", "0.6", "escalate", "below", "0.4", "to", "experts"],
         ]
     ),

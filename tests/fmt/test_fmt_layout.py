@@ -154,6 +154,31 @@ def test_ranges_types_policies_and_verify_clauses() -> None:
     assert 'step s = g.go(x: 1) verify command "make" score r"(\\d+)" verify agent g\n' in out
 
 
+def test_verify_history_options_keep_their_order_and_values() -> None:
+    options = (
+        "half_life_days 14 min_runs 5 saturation_runs 2.5 max_runs 100 drift false drift_recent_n 4"
+        " drift_threshold 0.3 pool true pool_family 'review' pool_weight 0.25"
+    )
+    out = fmt(
+        f"pattern A {{ agents pool {{ max 1 }} step s = pool.go(x: 1) verify history {options}"
+        " verify agent pool rubric 'ok?' verify history output s }"
+    )
+    assert out == lines(
+        """
+        pattern A {
+          agents pool {
+            max 1
+          }
+          step s = pool.go(x: 1)
+            verify history OPTIONS
+            verify agent pool rubric "ok?"
+            verify history
+          output s
+        }
+        """
+    ).replace("OPTIONS", options.replace("'review'", '"review"'))
+
+
 def test_long_operator_chains_and_deep_nesting_do_not_overflow() -> None:
     chain = " + ".join(f"x{i}" for i in range(3000))
     out = format_source(f"pattern A {{ let x = {chain} output x }}")

@@ -17,6 +17,7 @@ from parallax_dsl.checks.run import check_text
 from parallax_dsl.cli.main import cli
 from parallax_dsl.emit.document import json_schema, load_compiled, to_json, to_yaml
 from parallax_dsl.emit.graph import to_dot, to_mermaid
+from parallax_dsl.ir import model as ir
 from parallax_dsl.ir.compile import CompileError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,6 +86,34 @@ def test_steps_carry_dependencies_and_branch_membership() -> None:
     inner = steps["uncertain#1:1/best_answer"]
     assert inner.branch == "uncertain#1:1"
     assert inner.depends_on == ["probe", "uncertain#1:1/second_opinions"]
+
+
+def test_verify_history_options_are_carried_by_name() -> None:
+    """The runtime reads the `verify history` options by name from `Verify.options`, literal or computed."""
+    compiled = parallax_dsl.compile(
+        "pattern P {\n  input { n: integer = 4 }\n  agents g { max 1 }\n"
+        "  step s = g.run(x: 1) verify history half_life_days 0 min_runs input.n saturation_runs 2.5 max_runs 50\n"
+        '    drift false drift_recent_n 3 drift_threshold 0.4 pool true pool_family "team" pool_weight 1\n'
+        "    verify history\n"
+        "  output s\n}\n"
+    )
+    step = compiled.steps[0]
+    assert isinstance(step, ir.AgentStep)
+    history, bare = step.verify
+    assert (history.type, history.run, history.role, bare.options) == ("history", None, None, {})
+    literals = {name: expr.model_dump(exclude_defaults=True) for name, expr in history.options.items()}
+    assert literals == {
+        "half_life_days": {"op": "lit", "value": 0},
+        "min_runs": {"op": "field", "args": [{"op": "ref", "name": "input"}], "name": "n"},
+        "saturation_runs": {"op": "lit", "value": 2.5},
+        "max_runs": {"op": "lit", "value": 50},
+        "drift": {"op": "lit", "value": False},
+        "drift_recent_n": {"op": "lit", "value": 3},
+        "drift_threshold": {"op": "lit", "value": 0.4},
+        "pool": {"op": "lit", "value": True},
+        "pool_family": {"op": "lit", "value": "team"},
+        "pool_weight": {"op": "lit", "value": 1},
+    }
 
 
 def test_load_rejects_other_documents() -> None:

@@ -174,6 +174,41 @@ def test_completion_of_settings_in_headers_and_agent_groups(files: Path) -> None
     assert {"version", "tags", "input", "agents", "let"} <= labels
 
 
+HISTORY_OPTIONS = {
+    "half_life_days",
+    "min_runs",
+    "saturation_runs",
+    "max_runs",
+    "drift",
+    "drift_recent_n",
+    "drift_threshold",
+    "pool",
+    "pool_family",
+    "pool_weight",
+}
+
+
+def test_completion_of_verify_options_includes_the_history_options(files: Path) -> None:
+    step = "  fanout reviews = reviewers.review(task: input.task, file: f) for f in input.files"
+    for written in ("verify history ", "verify history min_runs 3 ", "verify history po"):
+        text = MAIN.replace(step, f"{step} {written}")
+        labels = {c.label for c in completion(text, files, at(text, written, shift=len(written)))}
+        assert HISTORY_OPTIONS | {"score", "cwd", "rubric", "pass_confidence", "fail_confidence"} <= labels, written
+        assert {"policy", "timeout", "verify"} <= labels
+    # Where a value must come, an option word is not offered.
+    text = MAIN.replace(step, f"{step} verify history min_runs ")
+    labels = {c.label for c in completion(text, files, at(text, "min_runs ", shift=9))}
+    assert not HISTORY_OPTIONS & labels and "len" in labels
+
+
+def test_hover_on_verify_history_names_its_options(files: Path) -> None:
+    step = "  fanout reviews = reviewers.review(task: input.task, file: f) for f in input.files"
+    text = MAIN.replace(step, f"{step} verify history pool true")
+    result = analyze(text, files)
+    shown = hover(result, at(text, "history"))
+    assert shown is not None and "`min_runs`" in shown.markdown and "`pool_weight`" in shown.markdown
+
+
 def test_parser_context_reports_the_accepted_keywords() -> None:
     context = parser_context("pattern A {\n  step s = g.go() ")
     assert context is not None

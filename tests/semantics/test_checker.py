@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from parallax_dsl.checks.run import check_text
@@ -274,6 +276,114 @@ def test_policy_thresholds_must_be_literals() -> None:
         "fanout answers = pool.ask(task: input.task) policy accept input.task",
     )
     assert [code for code in _codes(text)] == ["PLX203"]
+
+
+HISTORY_OPTIONS = (
+    "half_life_days, min_runs, saturation_runs, max_runs, drift, drift_recent_n, drift_threshold, pool,"
+    " pool_family, pool_weight"
+)
+
+
+def _with_verify(clauses: str) -> str:
+    return GOOD.replace(
+        "fanout answers = pool.ask(task: input.task)",
+        f"fanout answers = pool.ask(task: input.task) {clauses}",
+    )
+
+
+def test_verify_history_options_are_checked_clean() -> None:
+    text = _with_verify(
+        "verify history half_life_days 14 min_runs 5 saturation_runs 2.5 max_runs 100"
+        " drift false drift_recent_n 4 drift_threshold 0.3"
+        ' pool true pool_family "review" pool_weight 0.25'
+        " verify history half_life_days 0 min_runs 1 saturation_runs 0.5 max_runs 1 drift_recent_n 1"
+        ' drift_threshold 1 pool_family "team-${input.task}" pool_weight 0'
+        " verify history drift_threshold 0 pool_weight 1 verify history"
+    )
+    assert _findings(text) == []
+
+
+def test_verify_history_options_may_be_computed() -> None:
+    """Only literals are checked; an expression is evaluated when the step runs."""
+    text = GOOD.replace("items: list[string] = []", "items: list[string] = []  days: number = 7  pooled: boolean")
+    text = text.replace(
+        "fanout answers = pool.ask(task: input.task)",
+        "fanout answers = pool.ask(task: input.task) verify history half_life_days input.days * 2"
+        " min_runs len(input.items) pool input.pooled pool_family input.task drift not input.pooled",
+    )
+    assert _findings(text) == []
+
+
+def test_options_of_other_oracles_are_not_history_options() -> None:
+    text = _with_verify('verify history score r"x" rubric "ok?" min_runs 3 cwd "."')
+    assert _findings(text) == [
+        ("PLX106", "`verify history` has no option `score`", f"its options: {HISTORY_OPTIONS}"),
+        ("PLX106", "`verify history` has no option `rubric`", f"its options: {HISTORY_OPTIONS}"),
+        ("PLX106", "`verify history` has no option `cwd`", f"its options: {HISTORY_OPTIONS}"),
+    ]
+
+
+def test_history_options_are_not_options_of_other_oracles() -> None:
+    text = _with_verify('verify command "make" min_runs 3 verify agent pool pool true rubric "ok?"')
+    assert _findings(text) == [
+        (
+            "PLX106",
+            "`verify command` has no option `min_runs`",
+            "its options: score, cwd, pass_confidence, fail_confidence",
+        ),
+        ("PLX106", "`verify agent` has no option `pool`", "its options: rubric"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("half_life_days", "-1", "`half_life_days` takes a number >= 0"),
+        ("half_life_days", "30s", "`half_life_days` takes a number >= 0"),
+        ("half_life_days", '"30"', "`half_life_days` takes a number >= 0"),
+        ("min_runs", "0", "`min_runs` takes a whole number >= 1"),
+        ("min_runs", "2.5", "`min_runs` takes a whole number >= 1"),
+        ("min_runs", "true", "`min_runs` takes a whole number >= 1"),
+        ("saturation_runs", "0", "`saturation_runs` takes a number > 0"),
+        ("saturation_runs", "-2", "`saturation_runs` takes a number > 0"),
+        ("max_runs", "0", "`max_runs` takes a whole number >= 1"),
+        ("max_runs", "null", "`max_runs` takes a whole number >= 1"),
+        ("drift", "1", "`drift` takes true or false"),
+        ("drift", '"yes"', "`drift` takes true or false"),
+        ("drift_recent_n", "-3", "`drift_recent_n` takes a whole number >= 1"),
+        ("drift_threshold", "1.5", "`drift_threshold` takes a number in [0, 1]"),
+        ("drift_threshold", "-0.1", "`drift_threshold` takes a number in [0, 1]"),
+        ("pool", "0", "`pool` takes true or false"),
+        ("pool_family", "3", "`pool_family` takes a string, not a number"),
+        ("pool_family", '""', "`pool_family` takes a non-empty string"),
+        ("pool_family", '["a"]', "`pool_family` takes a string, not a list"),
+        ("pool_weight", "2", "`pool_weight` takes a number in [0, 1]"),
+        ("pool_weight", "false", "`pool_weight` takes a number in [0, 1]"),
+    ],
+)
+def test_literal_history_option_values_of_the_wrong_kind_or_range(option: str, value: str, message: str) -> None:
+    text = _with_verify(f"verify history {option} {value}")
+    assert _findings(text) == [("PLX203", message, None)]
+    report = check_text(text, "t.plx")
+    (diagnostic,) = report.diagnostics
+    line = text.splitlines()[diagnostic.span.line - 1]
+    assert line[diagnostic.span.column - 1 :].startswith(value)
+
+
+def test_the_verify_option_tables_agree() -> None:
+    """The grammar's option words, the checker's per-oracle table, the completion list and the lexer's
+    `verify agent` exception name the same options."""
+    from parallax_dsl.lsp.features import _OPTION_TERMINALS
+    from parallax_dsl.semantics.checker import _HISTORY_OPTIONS, _VERIFY_OPTIONS
+    from parallax_dsl.syntax.grammar import NAME_TARGET_VERIFY_OPTIONS, grammar_text
+
+    match = re.search(r"VERIFY_OPTION\.\d+: /\((?P<names>[a-z_|]+)\)", grammar_text())
+    assert match is not None
+    words = match.group("names").split("|")
+    assert sorted(words) == sorted(name for names in _VERIFY_OPTIONS.values() for name in names)
+    assert sorted(_OPTION_TERMINALS["VERIFY_OPTION"]) == sorted(words)
+    assert list(_HISTORY_OPTIONS) == list(_VERIFY_OPTIONS["history"])
+    assert {"agent": frozenset(_VERIFY_OPTIONS["agent"])} == NAME_TARGET_VERIFY_OPTIONS
 
 
 def test_verify_options_depend_on_the_oracle() -> None:

@@ -140,6 +140,91 @@ def test_step_clauses_fold_into_the_step() -> None:
     assert step.policy is not None and step.policy.escalate_to == "g" and step.policy.retry_below is None
 
 
+HISTORY_OPTIONS = (
+    "half_life_days",
+    "min_runs",
+    "saturation_runs",
+    "max_runs",
+    "drift",
+    "drift_recent_n",
+    "drift_threshold",
+    "pool",
+    "pool_family",
+    "pool_weight",
+)
+
+
+def test_verify_history_takes_its_options() -> None:
+    module = parse(
+        "pattern P {\n  agents g { max 1 }\n"
+        "  step s = g.run(task: 1)\n"
+        "    verify history half_life_days 14 min_runs 5 saturation_runs 2.5 max_runs 100\n"
+        "      drift false drift_recent_n 4 drift_threshold 0.3\n"
+        '      pool true pool_family "review" pool_weight 0.25\n'
+        "    verify history\n"
+        "    policy accept 0.8\n"
+        "  output s\n}\n"
+    )
+    step = module.patterns[0].body[0]
+    assert isinstance(step, ast.AgentStep)
+    first, bare = step.verifies
+    assert (first.kind, first.target, bare.kind, bare.options) == ("history", None, "history", ())
+    assert [o.name for o in first.options] == list(HISTORY_OPTIONS)
+    values = {o.name: o.value for o in first.options}
+    assert isinstance(values["half_life_days"], ast.Number) and values["half_life_days"].value == 14
+    assert isinstance(values["saturation_runs"], ast.Number) and values["saturation_runs"].value == 2.5
+    assert isinstance(values["drift"], ast.Bool) and values["drift"].value is False
+    assert isinstance(values["pool_family"], ast.String) and values["pool_family"].text == "review"
+    assert step.policy is not None and step.policy.accept is not None
+
+
+@pytest.mark.parametrize("key", [*HISTORY_OPTIONS, "score", "cwd"])
+def test_verify_option_words_stay_usable_as_names(key: str) -> None:
+    """Option words are keywords only where an option can come: elsewhere they are inputs, groups, actions,
+    arguments, lets, map keys (also right after an expression), fields — and, right after `verify agent`, the
+    group, unless the word is an `agent` option."""
+    module = parse(
+        "pattern P {\n"
+        f"  input {{ {key}: number = 1 }}\n"
+        f"  agents {key} {{ max 1 }}\n"
+        f"  let {key}_map = {{ a: 1  {key}: 2 }}\n"
+        f"  step {key}_step = {key}.{key}({key}: input.{key}) verify agent {key}\n"
+        f"  step s = {key}.ask(x: 1) verify agent {key} rubric 'ok?'\n"
+        f"    verify history min_runs input.{key} verify command 'true' cwd {key}_step.value\n"
+        f"  output {{ {key}: {key}_map.{key}, b: s.value, c: {key}_step }}\n"
+        "}\n"
+    )
+    pattern = module.patterns[0]
+    assert [f.name for f in pattern.inputs[0].fields] == [key]
+    assert [g.name for g in pattern.agents] == [key]
+    let, first, second, _ = pattern.body
+    assert isinstance(let, ast.LetStmt) and isinstance(let.value, ast.MapLit)
+    assert [entry.key for entry in let.value.entries] == ["a", key]
+    assert isinstance(first, ast.AgentStep) and isinstance(second, ast.AgentStep)
+    assert (first.call.group, first.call.action, [a.name for a in first.call.args]) == (key, key, [key])
+    assert isinstance(first.verifies[0].target, ast.Name) and first.verifies[0].target.name == key
+    agent, history, command = second.verifies
+    assert isinstance(agent.target, ast.Name) and agent.target.name == key
+    assert [o.name for o in agent.options] == ["rubric"]
+    assert [o.name for o in history.options] == ["min_runs"]
+    assert isinstance(history.options[0].value, ast.Field) and history.options[0].value.name == key
+    assert [o.name for o in command.options] == ["cwd"]
+
+
+def test_an_agent_option_right_after_verify_agent_is_the_option() -> None:
+    module = parse("pattern P {\n  agents g { max 1 }\n  step s = g.run() verify agent rubric 'ok?'\n  output s\n}\n")
+    step = module.patterns[0].body[0]
+    assert isinstance(step, ast.AgentStep)
+    assert step.verifies[0].target is None and [o.name for o in step.verifies[0].options] == ["rubric"]
+
+
+def test_an_option_word_after_verify_history_is_an_option() -> None:
+    module = parse("pattern P {\n  agents g { max 1 }\n  step s = g.run() verify history pool true\n  output s\n}\n")
+    step = module.patterns[0].body[0]
+    assert isinstance(step, ast.AgentStep)
+    assert step.verifies[0].target is None and [o.name for o in step.verifies[0].options] == ["pool"]
+
+
 def test_duplicate_clause_is_an_error() -> None:
     result = parse_source("pattern P {\n  agents g {}\n  step s = g.run() timeout 1s timeout 2s\n  output s\n}\n")
     assert [d.code for d in result.diagnostics] == ["PLX010"]

@@ -20,7 +20,7 @@ pattern AgentSteps {
   step checked = leads.implement(task: input.task)
     verify command "make test" score r"(\d+) passed.*?(\d+) failed" cwd "." pass_confidence 1.0 fail_confidence 0.0
     verify agent reviewers rubric "Is it complete?"
-    verify history
+    verify history half_life_days 14 min_runs 5 drift false pool true pool_family "review" pool_weight 0.25
     policy accept 0.8 retry below 0.6 escalate below 0.4 to human
 
   output [summary.value, fastest.value, len(per_file), checked.value]
