@@ -15,7 +15,7 @@ from typing import Any, Final
 DAY_SECONDS: Final = 24 * 60 * 60
 
 #: Policy actions a journal records per step; "accept" is the clean one.
-ACTIONS: Final = ("accept", "retry", "escalate")
+ACTIONS: Final = ("accept", "accept_with_warning", "retry", "escalate")
 
 
 @dataclass(frozen=True)
@@ -213,6 +213,21 @@ class DecisionJournal:
             os.fsync(out.fileno())
 
 
+def decisions_of(trace: Iterable[dict[str, Any]]) -> tuple[tuple[str, str], ...]:
+    """The confidence-policy decisions of a finished run, as (agent group, action), from its trace: every agent
+    step's results that went through the policy (their `policy.actions`)."""
+    found: list[tuple[str, str]] = []
+    for entry in trace:
+        group = entry.get("group")
+        if entry.get("kind") != "agent" or not isinstance(group, str):
+            continue
+        for result in entry.get("results") or ():
+            policy = result.get("policy") if isinstance(result, dict) else None
+            actions = policy.get("actions") if isinstance(policy, dict) else None
+            found.extend((group, action) for action in actions or () if action in ACTIONS)
+    return tuple(found)
+
+
 def _actions(runs: Iterable[PastRun], group: str) -> list[str]:
     return [action for run in runs for g, action in run.decisions if g == group]
 
@@ -236,4 +251,12 @@ def _parse(line: str) -> PastRun | None:
     return PastRun(str(data.get("run", "")), pattern, float(when), outcome == "success", tuple(decisions))
 
 
-__all__ = ["DecisionJournal", "HistoryOptions", "HistoryScore", "PastRun", "pattern_family", "score_history"]
+__all__ = [
+    "DecisionJournal",
+    "HistoryOptions",
+    "HistoryScore",
+    "PastRun",
+    "decisions_of",
+    "pattern_family",
+    "score_history",
+]

@@ -12,6 +12,7 @@ from parallax_dsl.runtime.history import (
     DecisionJournal,
     HistoryOptions,
     PastRun,
+    decisions_of,
     pattern_family,
     score_history,
 )
@@ -133,3 +134,13 @@ def test_the_journal_signal_is_neutral_then_first_party_then_pooled(tmp_path: Pa
     journal.runs.extend(runs(["success"] * 10, pattern="coding-swarm-local"))
     value, detail = journal.signal("coding-swarm-local", "devs", pooled, NOW)
     assert value == pytest.approx(1.0) and "pooled" not in detail and "10 prior run(s)" in detail
+
+
+def test_the_decisions_of_a_run_come_from_its_trace() -> None:
+    trace = [
+        {"step": "fix", "kind": "agent", "group": "devs", "results": [{"policy": {"actions": ["retry", "accept"]}}]},
+        {"step": "review", "kind": "agent", "group": "leads", "results": [{"confidence": 0.9}]},
+        {"step": "gate", "kind": "agent", "group": "leads", "results": [{"policy": {"actions": ["no_signal"]}}]},
+        {"step": "output#1", "kind": "output", "confidence": 0.9},
+    ]
+    assert decisions_of(trace) == (("devs", "retry"), ("devs", "accept"))
