@@ -29,6 +29,17 @@ class CheckReport:
         return any(d.severity is Severity.ERROR for d in self.diagnostics)
 
 
+def _nesting_too_deep(path: str) -> Diagnostic:
+    return Diagnostic(
+        "PLX006",
+        "nesting-too-deep",
+        Severity.ERROR,
+        "this file nests expressions too deeply to check",
+        Span(path, 1, 1, 1, 1, 0, 0),
+        help="split long expressions with `let` declarations",
+    )
+
+
 def _visible_patterns(workspace: Workspace, loaded: LoadedFile) -> dict[str, PatternInfo]:
     """Patterns of the files `loaded` imports, transitively (imports re-export what they import)."""
     out: dict[str, PatternInfo] = {}
@@ -101,22 +112,17 @@ def check_file(
     try:
         semantic = ModuleChecker(module, known, STDLIB_PATTERNS).check()
     except RecursionError:
-        result.diagnostics.append(
-            Diagnostic(
-                "PLX006",
-                "nesting-too-deep",
-                Severity.ERROR,
-                "this file nests expressions too deeply to check",
-                Span(loaded.source.path, 1, 1, 1, 1, 0, 0),
-                help="split long expressions with `let` declarations",
-            )
-        )
+        result.diagnostics.append(_nesting_too_deep(loaded.source.path))
         return result
     result.diagnostics.extend(semantic.diagnostics)
     result.definitions = semantic.definitions
     result.references = semantic.references
     if not any(d.severity is Severity.ERROR for d in result.diagnostics):
-        result.diagnostics.extend(_ir_checks(module, loaded.source.path, workspace, edition, analysis=analysis))
+        try:
+            result.diagnostics.extend(_ir_checks(module, loaded.source.path, workspace, edition, analysis=analysis))
+        except RecursionError:  # lowering and the analysis recurse over expressions the checker walked iteratively
+            result.diagnostics.append(_nesting_too_deep(loaded.source.path))
+            return result
     result.diagnostics.extend(_composition_cycles(workspace, loaded))
     if edition is not None:
         result.diagnostics.extend(edition_diagnostics(module, edition))
