@@ -14,11 +14,13 @@ Execution model (docs/runtime.md has the long form):
 from __future__ import annotations
 
 import asyncio
+import gc
 import math
 import operator
 import time
 from collections import deque
-from collections.abc import Callable, Container, Coroutine, Generator, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Coroutine, Generator, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import CoroutineType
@@ -63,7 +65,6 @@ from parallax_dsl.runtime.policy import (
 )
 from parallax_dsl.runtime.values import confident, deep_equal, dumps, element, to_plain
 from parallax_dsl.runtime.watchdog import Watch, Watchdog
-from parallax_dsl.syntax.gcpause import gc_paused
 
 DEFAULT_AGENT_TIMEOUT: Final = 60.0  # seconds
 MAX_USE_DEPTH: Final = 16
@@ -248,6 +249,22 @@ class _Resume:
                     value = coro.send(sent)
                 except StopIteration as stop:
                     return stop.value
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic GC paused while the scheduler builds many long-lived, acyclic containers at once (a pattern's plan,
+    a RunResult), and left as it was found. Not `syntax.gcpause.gc_paused`: importing it imports the parser and Lark,
+    which running a compiled pattern does not need. Mixed with that one in another thread, the collector may come
+    back early for one of them, but is never left off."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _unretrieved(task: asyncio.Task[None]) -> bool:
@@ -539,7 +556,7 @@ def _plan_of(pattern: ir.CompiledPattern) -> _Plan:
     if plan is None or plan.pattern is not pattern:
         if len(_PLANS) >= _MAX_PLANS:
             del _PLANS[next(iter(_PLANS))]
-        with gc_paused():  # a few containers and closures per step, none of them garbage (see _Plan)
+        with _collector_paused():  # a few containers and closures per step, none of them garbage (see _Plan)
             plan = _PLANS[id(pattern)] = _Plan(pattern)
     return plan
 
@@ -1785,7 +1802,7 @@ class Run:
                 NO_RESULT, f"{self.pattern.name} ran out of statements without an `output`, `escalate` or `fail`"
             )
         total_ms = (time.perf_counter() - started) * 1000
-        with gc_paused():  # thousands of acyclic dicts and lists, built at once (see _result)
+        with _collector_paused():  # thousands of acyclic dicts and lists, built at once (see _result)
             result = self._result(terminal, error, total_ms)
         self._emit("run_finished", status=result.status, confidence=result.confidence)
         return result

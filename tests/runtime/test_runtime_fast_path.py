@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import subprocess
+import sys
 import time
 from typing import Any
 
@@ -95,3 +97,11 @@ def test_the_garbage_collector_is_left_as_it_was() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_scheduler_does_not_import_the_parser() -> None:
+    code = (
+        "import sys, parallax_dsl.runtime.scheduler; print('lark' in sys.modules, 'parallax_dsl.syntax' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
