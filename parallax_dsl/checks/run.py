@@ -29,7 +29,8 @@ class CheckReport:
         return any(d.severity is Severity.ERROR for d in self.diagnostics)
 
 
-def _nesting_too_deep(path: str) -> Diagnostic:
+def nesting_too_deep(path: str) -> Diagnostic:
+    """PLX006 for a file whose expressions nest too deeply to check or compile."""
     return Diagnostic(
         "PLX006",
         "nesting-too-deep",
@@ -112,7 +113,7 @@ def check_file(
     try:
         semantic = ModuleChecker(module, known, STDLIB_PATTERNS).check()
     except RecursionError:
-        result.diagnostics.append(_nesting_too_deep(loaded.source.path))
+        result.diagnostics.append(nesting_too_deep(loaded.source.path))
         return result
     result.diagnostics.extend(semantic.diagnostics)
     result.definitions = semantic.definitions
@@ -121,7 +122,7 @@ def check_file(
         try:
             result.diagnostics.extend(_ir_checks(module, loaded.source.path, workspace, edition, analysis=analysis))
         except RecursionError:  # lowering and the analysis recurse over expressions the checker walked iteratively
-            result.diagnostics.append(_nesting_too_deep(loaded.source.path))
+            result.diagnostics.append(nesting_too_deep(loaded.source.path))
             return result
     result.diagnostics.extend(_composition_cycles(workspace, loaded))
     if edition is not None:

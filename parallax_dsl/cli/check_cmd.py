@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from parallax_dsl.cli.common import EXIT_FINDINGS, EXIT_OK, no_traceback, usage_error, use_color
+from parallax_dsl.cli.common import EXIT_FINDINGS, EXIT_OK, allow_deep_nesting, no_traceback, usage_error, use_color
 
 if TYPE_CHECKING:
     from parallax_dsl.checks.edition import EditionTarget
@@ -81,7 +80,7 @@ def check(
         usage_error(
             f"--explain prints tables after full or concise output, not {fmt}; try `plxc explain --format json`"
         )
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+    allow_deep_nesting()
     target = resolve_target(edition, license_key, max_agents)
     report, missing = check_paths(list(paths), select=_split(select), ignore=_split(ignore), edition=target)
     if missing:

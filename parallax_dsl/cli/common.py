@@ -25,6 +25,12 @@ def use_color(choice: str) -> bool:
     return sys.stdout.isatty()
 
 
+def allow_deep_nesting() -> None:
+    """Raise the recursion limit for commands that walk whole expression trees (deeply nested or very long
+    expressions); what is still too deep is reported as PLX006, never as a RecursionError."""
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+
+
 def usage_error(message: str) -> None:
     click.echo(f"plxc: error: {message}", err=True)
     raise SystemExit(EXIT_USAGE)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from parallax_dsl.cli.common import EXIT_FINDINGS, no_traceback, usage_error, use_color
+from parallax_dsl.cli.common import EXIT_FINDINGS, allow_deep_nesting, no_traceback, usage_error, use_color
 
 
 @click.command(
@@ -24,6 +24,7 @@ Examples:
 @no_traceback
 def compile_command(file: str, out: str | None, fmt: str, only: str | None, color: str) -> None:
     """Compile a .plx file to the deployable pattern document; errors are reported as by `plxc check`."""
+    allow_deep_nesting()
     from parallax_dsl.diagnostics.render import render
     from parallax_dsl.emit.document import to_json, to_yaml
     from parallax_dsl.ir.compile import CompileError, compile_source

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from parallax_dsl.cli.common import EXIT_FINDINGS, EXIT_OK, no_traceback, usage_error, use_color
+from parallax_dsl.cli.common import EXIT_FINDINGS, EXIT_OK, allow_deep_nesting, no_traceback, usage_error, use_color
 
 if TYPE_CHECKING:
     from parallax_dsl.analysis.engine import PatternAnalysis
     from parallax_dsl.checks.edition import EditionTarget
     from parallax_dsl.diagnostics.model import Diagnostic
+
+
+TOO_DEEP = "its expressions nest too deeply (split long expressions with `let` declarations)"
 
 
 def _limit_text(target: EditionTarget) -> str:
@@ -57,7 +59,11 @@ def explain_report(paths: Sequence[Path], target: EditionTarget, diagnostics: Se
 
     parts = []
     for path in paths:
-        analyses = analyse_file(path, target)
+        try:
+            analyses = analyse_file(path, target)
+        except RecursionError:
+            parts.append(f"plxc explain {path}: not analysed: {TOO_DEEP}\n")
+            continue
         found = _by_pattern(analyses, diagnostics)
         lines = {name: [f"{d.code} line {d.span.line}: {d.message}" for d in items] for name, items in found.items()}
         header = f"plxc explain {path} — {_limit_text(target)}"
@@ -100,7 +106,7 @@ def explain(
     path = Path(file)
     if not path.is_file():
         usage_error(f"file not found: {file}")
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+    allow_deep_nesting()
     target = resolve_target(edition, license_key, max_agents)
     report, _ = check_paths([file], edition=target)
     errors = [d for d in report.diagnostics if d.severity is Severity.ERROR]
@@ -111,7 +117,11 @@ def explain(
     if fmt == "text":
         click.echo(explain_report([path], target, report.diagnostics), nl=False)
         raise SystemExit(EXIT_OK)
-    analyses = analyse_file(path, target)
+    try:
+        analyses = analyse_file(path, target)
+    except RecursionError:
+        click.echo(f"plxc explain: {file}: not analysed: {TOO_DEEP}", err=True)
+        raise SystemExit(EXIT_FINDINGS) from None
     findings: dict[str, list[dict[str, Any]]] = {
         name: [
             {"code": d.code, "name": d.name, "message": d.message, "line": d.span.line, "column": d.span.column}

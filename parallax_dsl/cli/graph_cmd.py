@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from parallax_dsl.cli.common import EXIT_FINDINGS, no_traceback, usage_error
+from parallax_dsl.cli.common import EXIT_FINDINGS, allow_deep_nesting, no_traceback, usage_error
 
 
 @click.command(
@@ -22,7 +22,9 @@ Examples:
 @no_traceback
 def graph(file: str, fmt: str, only: str | None) -> None:
     """Draw the DAG of each pattern in FILE. Exit 1 when a dependency cycle is found (it is drawn in red)."""
+    allow_deep_nesting()
     from parallax_dsl.checks.loader import read_source
+    from parallax_dsl.checks.run import nesting_too_deep
     from parallax_dsl.diagnostics.render import render
     from parallax_dsl.emit.graph import to_dot, to_mermaid
     from parallax_dsl.ir.graph import build_graph, data_cycles
@@ -44,7 +46,12 @@ def graph(file: str, fmt: str, only: str | None) -> None:
     has_cycle = False
     chunks = []
     for pattern in patterns:
-        compiled = lower_pattern(pattern, source.path)
+        try:
+            compiled = lower_pattern(pattern, source.path)
+        except RecursionError:
+            too_deep = nesting_too_deep(source.path)
+            click.echo(render("full", [too_deep], {source.path: source}), nl=False, err=True)
+            raise SystemExit(EXIT_FINDINGS) from None
         has_cycle = has_cycle or bool(data_cycles(build_graph(compiled)))
         chunks.append(to_mermaid(compiled) if fmt == "mermaid" else to_dot(compiled))
     click.echo("\n".join(chunks), nl=False)

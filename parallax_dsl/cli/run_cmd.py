@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from parallax_dsl.cli.common import EXIT_FINDINGS, no_traceback, usage_error, use_color
+from parallax_dsl.cli.common import EXIT_FINDINGS, allow_deep_nesting, no_traceback, usage_error, use_color
 
 if TYPE_CHECKING:
     from parallax_dsl.runtime.agents import Agent
@@ -313,7 +313,7 @@ def run(
     from parallax_dsl.runtime.scheduler import RunResult, cancelled_result, resolve_pattern
     from parallax_dsl.runtime.scheduler import run as run_pattern
 
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+    allow_deep_nesting()
     if replay and agents_specs:
         usage_error("--replay replaces live agents; do not combine it with --agents")
     if not target.startswith("stdlib:") and not Path(target).is_file():

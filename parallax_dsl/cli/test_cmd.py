@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from parallax_dsl.cli.common import EXIT_FINDINGS, EXIT_OK, no_traceback, usage_error
+from parallax_dsl.cli.common import EXIT_FINDINGS, EXIT_OK, allow_deep_nesting, no_traceback, usage_error
 
 
 @click.command(
@@ -27,6 +27,7 @@ def test(paths: tuple[str, ...], keyword: str | None, fmt: str, update: bool, jo
 
     Exit status: 0 when every test passed, 1 when any failed, 2 on usage errors.
     """
+    allow_deep_nesting()
     from parallax_dsl.diagnostics.render import render
     from parallax_dsl.testing.report import render_json, render_junit, render_text
     from parallax_dsl.testing.select import KeywordError, matches

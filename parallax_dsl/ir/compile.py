@@ -39,8 +39,12 @@ def compile_source(text: str | None = None, path: str | Path = "<input>") -> ir.
     if errors:
         raise CompileError(sorted(errors, key=lambda d: d.sort_key()), sources)
     assert loaded.parse is not None and loaded.parse.module is not None
-    patterns = [lower_pattern(p, loaded.source.path) for p in loaded.parse.module.patterns]
     from parallax_dsl.analysis import attach_analysis
+    from parallax_dsl.checks.run import nesting_too_deep
 
-    patterns = attach_analysis(patterns, workspace, loaded)  # confidence intervals and agent-call bounds
+    try:
+        patterns = [lower_pattern(p, loaded.source.path) for p in loaded.parse.module.patterns]
+        patterns = attach_analysis(patterns, workspace, loaded)  # confidence intervals and agent-call bounds
+    except RecursionError:  # lowering and the analysis recurse over expressions: one too deep is PLX006
+        raise CompileError([nesting_too_deep(loaded.source.path)], sources) from None
     return ir.CompiledFile(patterns=patterns)

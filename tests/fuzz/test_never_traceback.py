@@ -178,3 +178,13 @@ def test_cli_never_prints_a_traceback(tmp_path: Path, content: bytes) -> None:
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output and "internal error" not in result.stderr
     assert result.exit_code == (0 if content.startswith(b"\xef\xbb\xbf") else 1)
+
+
+@pytest.mark.parametrize("command", ["check", "compile", "graph", "explain", "run"])
+def test_expressions_too_deep_for_a_command_are_an_error_not_a_crash(tmp_path: Path, command: str) -> None:
+    path = tmp_path / "long.plx"
+    path.write_text("pattern P {\n  output " + " + ".join(["1"] * 20_000) + "\n}\n")
+    result = CliRunner().invoke(cli, [command, str(path)])
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 1, result.output
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    assert "PLX006" in result.output or "nest too deeply" in result.output
