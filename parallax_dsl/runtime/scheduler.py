@@ -808,7 +808,7 @@ class Run:
                 self._fail(step.id, PlxRuntimeError(INTERNAL_ERROR, f"{type(exc).__name__}: {exc}"))
             else:
                 self._done(step.id, value)
-            step = self._drain(take=True)
+            step = self._drain(take=True) if self.ready else None  # nothing ready: _drain would return None
 
     def _settle(self, sid: str) -> None:
         if self.timings and sid in self.started:
