@@ -269,6 +269,11 @@ Examples:
 @click.option("--license-key", help="Licence key (else PARALLAX_LICENSE_KEY or the installed key).")
 @click.option("--timings", is_flag=True, help="Add wall-clock durations under metrics.timings (not byte-stable).")
 @click.option(
+    "--history",
+    type=click.Path(dir_okay=False),
+    help="Decision journal (JSON Lines) that `verify history` reads; the run is appended to it. Enterprise.",
+)
+@click.option(
     "--backend",
     type=click.Choice(("local", "ray")),
     help="Where agent calls run (default: the pattern's `backend` setting, else local). ray: Enterprise.",
@@ -293,6 +298,7 @@ def run(
     max_agents: int | None,
     license_key: str | None,
     timings: bool,
+    history: str | None,
     backend: str | None,
     address: str | None,
     color: str,
@@ -369,6 +375,7 @@ def run(
             on_event=progress.on_event if progress is not None else None,
             timings=timings,
             backend=executor,
+            history=history,
         )
         try:
             if progress is not None:

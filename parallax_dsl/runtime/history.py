@@ -7,12 +7,17 @@ from __future__ import annotations
 import json
 import math
 import os
+import time
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from parallax_dsl.runtime.errors import LICENSE_REQUIRED, PlxRuntimeError
+
 DAY_SECONDS: Final = 24 * 60 * 60
+HISTORY_FEATURE: Final = "execution_history"
 
 #: Policy actions a journal records per step; "accept" is the clean one.
 ACTIONS: Final = ("accept", "accept_with_warning", "retry", "escalate")
@@ -228,6 +233,33 @@ def decisions_of(trace: Iterable[dict[str, Any]]) -> tuple[tuple[str, str], ...]
     return tuple(found)
 
 
+def open_journal(history: DecisionJournal | str | Path | None, license: Any) -> DecisionJournal | None:
+    """The journal a run reads and appends to (None without one). Keeping execution history is the licence
+    feature `execution_history`: without it, PlxRuntimeError(LICENSE_REQUIRED)."""
+    if history is None:
+        return None
+    if not license.has_feature(HISTORY_FEATURE):
+        from parallax_dsl.license.enforcer import UpgradeRequiredError
+        from parallax_dsl.license.features import minimum_tier
+
+        message = str(UpgradeRequiredError(HISTORY_FEATURE, minimum_tier(HISTORY_FEATURE)))
+        raise PlxRuntimeError(LICENSE_REQUIRED, message)
+    return history if isinstance(history, DecisionJournal) else DecisionJournal.open(history)
+
+
+def record_run(journal: DecisionJournal, result: Any) -> None:
+    """Append a finished run: a success when it produced a result (no escalation, no error), with the policy
+    decisions its trace shows."""
+    entry = PastRun(
+        uuid.uuid4().hex,
+        result.pattern,
+        time.time(),
+        result.status == "ok",
+        decisions_of(result.trace),
+    )
+    journal.record(entry)
+
+
 def _actions(runs: Iterable[PastRun], group: str) -> list[str]:
     return [action for run in runs for g, action in run.decisions if g == group]
 
@@ -257,6 +289,8 @@ __all__ = [
     "HistoryScore",
     "PastRun",
     "decisions_of",
+    "open_journal",
     "pattern_family",
+    "record_run",
     "score_history",
 ]

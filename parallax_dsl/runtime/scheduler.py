@@ -51,6 +51,7 @@ from parallax_dsl.runtime.errors import (
     PlxRuntimeError,
 )
 from parallax_dsl.runtime.executor import Executor, LocalExecutor, accepts_stateful, open_executor
+from parallax_dsl.runtime.history import DecisionJournal, HistoryOptions, open_journal, record_run
 from parallax_dsl.runtime.inputs import validate_input
 from parallax_dsl.runtime.interpreter import Interpreter
 from parallax_dsl.runtime.library import PatternLibrary, compile_with_imports
@@ -581,8 +582,10 @@ class Run:
         timings: bool = False,
         depth: int = 0,
         watchdog: Watchdog | None = None,
+        journal: DecisionJournal | None = None,
     ) -> None:
         self.pattern = pattern
+        self.journal = journal
         self.agents = list(agents)
         self.executor = executor
         self.local = type(executor) is LocalExecutor  # exactly the local executor: agents are awaited directly
@@ -1538,14 +1541,19 @@ class Run:
             )
         if verify.type == "agent":
             return await self._review(step, verify, outcome, task, timeout)
-        self._warn(
-            step.id,
-            {
-                "type": "VERIFY_HISTORY",
-                "message": "`verify history` is not implemented by the local runtime; it counts as a pass (1.0)",
-            },
-        )
-        return OracleResult("history", 1.0, "history oracle not implemented: neutral 1.0")
+        if self.journal is None:
+            self._warn(
+                step.id,
+                {
+                    "type": "VERIFY_HISTORY",
+                    "message": "`verify history` has no decision journal (plxc run --history FILE): it counts as a "
+                    "pass (1.0)",
+                },
+            )
+            return OracleResult("history", 1.0, "no decision journal: neutral 1.0")
+        options = HistoryOptions.of({name: self._option(verify, name) for name in verify.options})
+        confidence, detail = self.journal.signal(self.pattern.name, step.group, options, time.time())
+        return OracleResult("history", confidence, detail)
 
     async def _review(
         self, step: ir.AgentStep, verify: ir.Verify, outcome: CallOutcome, task: Task, timeout: float | None
@@ -1739,6 +1747,7 @@ class Run:
             timings=self.timings,
             depth=self.depth + 1,
             watchdog=self.watchdog,
+            journal=self.journal,
         )
         result = await sub.execute()
         for key, count in result.metrics.items():
@@ -2042,6 +2051,7 @@ async def run(
     counter: LimitCounter | None = None,
     on_event: EventHook | None = None,
     timings: bool = False,
+    history: DecisionJournal | str | Path | None = None,
 ) -> RunResult:
     """Run a pattern with the built-in scheduler and return its `RunResult` (run-time failures are in `.error`).
 
@@ -2051,7 +2061,8 @@ async def run(
     (default: the pattern's `timeout` setting, else none). `agent_timeout`: per-call seconds when neither the step
     nor its group sets one. `timings`: add wall-clock durations under `metrics.timings`. `backend` (or its older
     name `executor`): where agent calls run — default local, or `RayBackend()` when the pattern sets
-    `backend "ray"` (see parallax_dsl.distributed).
+    `backend "ray"` (see parallax_dsl.distributed). `history`: the decision journal (a DecisionJournal or the path of
+    its JSON Lines file) that `verify history` reads and this run is appended to (Enterprise: execution_history).
     """
     if executor is not None and backend is not None:
         raise ValueError("pass `backend` or `executor`, not both")
@@ -2062,6 +2073,7 @@ async def run(
         timeout = float(compiled.settings["timeout"]) / 1000.0
     try:
         value = validate_input(compiled, input)
+        journal = open_journal(history, info)
         chosen = await open_executor(backend or executor, compiled.settings.get("backend"), info)
     except PlxRuntimeError as exc:
         return _failed_result(compiled.name, exc)
@@ -2078,8 +2090,12 @@ async def run(
         recorder=recorder,
         on_event=on_event,
         timings=timings,
+        journal=journal,
     )
-    return await runner.execute()
+    result = await runner.execute()
+    if journal is not None:
+        record_run(journal, result)
+    return result
 
 
 def run_sync(

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
+from runtime_helpers import ENTERPRISE_INFO
 
+from parallax_dsl.cli.main import cli
+from parallax_dsl.runtime import agent, run_sync
 from parallax_dsl.runtime.history import (
     DAY_SECONDS,
     DecisionJournal,
@@ -144,3 +149,76 @@ def test_the_decisions_of_a_run_come_from_its_trace() -> None:
         {"step": "output#1", "kind": "output", "confidence": 0.9},
     ]
     assert decisions_of(trace) == (("devs", "retry"), ("devs", "accept"))
+
+
+# ------------------------------------------------------------------------------------------------ in a run
+
+PATTERN = """pattern Journaled {
+  input { task: string }
+  agents devs { capabilities ["coding"] }
+  step fix = devs.implement(task: input.task)
+    verify history min_runs 3 half_life_days 0 drift false
+    policy accept 0.8 retry below 0.6
+  output fix.value with confidence confidence(fix)
+}
+"""
+
+
+@agent(capabilities=["coding"])
+def dev(task: Any) -> Any:
+    return {"value": "patched", "confidence": 0.95}
+
+
+def _journal_lines(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_without_a_journal_the_oracle_is_neutral_and_says_so() -> None:
+    result = run_sync(PATTERN, {"task": "t"}, [dev], license=ENTERPRISE_INFO)
+    assert result.confidence == 1.0
+    assert [w["type"] for w in result.warnings] == ["VERIFY_HISTORY"]
+    assert "no decision journal" in result.warnings[0]["message"]
+
+
+def test_a_journal_needs_an_enterprise_licence(tmp_path: Path) -> None:
+    result = run_sync(PATTERN, {"task": "t"}, [dev], history=tmp_path / "j.jsonl")
+    assert result.error is not None and result.error.code == "LICENSE_REQUIRED"
+    assert "execution history requires Parallax Enterprise" in result.error.message
+    assert not (tmp_path / "j.jsonl").exists()
+
+
+def test_runs_are_journaled_and_their_history_becomes_the_signal(tmp_path: Path) -> None:
+    path = tmp_path / "journal.jsonl"
+    for _ in range(3):  # fewer than min_runs past runs: neutral, accepted
+        result = run_sync(PATTERN, {"task": "t"}, [dev], license=ENTERPRISE_INFO, history=path)
+        assert (result.status, result.confidence, result.warnings) == ("ok", 1.0, [])
+    lines = _journal_lines(path)
+    assert [(line["pattern"], line["outcome"], line["decisions"]) for line in lines] == [
+        ("Journaled", "success", [{"group": "devs", "action": "accept"}])
+    ] * 3
+    # Seven failed runs join the three successes: 30 % success over 10 runs (sample 1) → 0.3, below `retry below`.
+    with path.open("a") as out:
+        for i in range(7):
+            out.write(json.dumps({"run": f"f{i}", "pattern": "Journaled", "time": 0, "outcome": "failure"}) + "\n")
+    result = run_sync(PATTERN, {"task": "t"}, [dev], license=ENTERPRISE_INFO, history=path)
+    fix = result.trace[0]["results"][0]
+    assert fix["policy"]["actions"][0] == "retry"
+    assert fix["policy"]["oracles"][0]["type"] == "history"
+    assert "10 prior run(s): 30% weighted success" in fix["policy"]["oracles"][0]["detail"]
+    assert result.confidence == pytest.approx(0.3)  # the retry reads the same journal: this run is not in it yet
+    assert _journal_lines(path)[-1]["decisions"] == [
+        {"group": "devs", "action": "retry"},
+        {"group": "devs", "action": "accept_with_warning"},
+    ]
+
+
+def test_plxc_run_history_flag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "p.plx").write_text(PATTERN)
+    (tmp_path / "agents.py").write_text(
+        "from parallax_dsl.runtime import agent\n\n@agent(capabilities=['coding'])\n"
+        "def dev(task):\n    return {'value': 'patched', 'confidence': 0.95}\n"
+    )
+    args = ["run", str(tmp_path / "p.plx"), "--input", '{"task": "t"}', "--agents", str(tmp_path / "agents.py")]
+    result = CliRunner().invoke(cli, [*args, "--history", str(tmp_path / "j.jsonl"), "--format", "json"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["error"]["code"] == "LICENSE_REQUIRED"
