@@ -502,23 +502,7 @@ class Completion:
 
 _OPTION_TERMINALS = {
     "ANSWER_OPTION": ("reasoning", "delay"),
-    "VERIFY_OPTION": (
-        "score",
-        "cwd",
-        "rubric",
-        "pass_confidence",
-        "fail_confidence",
-        "half_life_days",
-        "min_runs",
-        "saturation_runs",
-        "max_runs",
-        "drift",
-        "drift_recent_n",
-        "drift_threshold",
-        "pool",
-        "pool_family",
-        "pool_weight",
-    ),
+    "VERIFY_OPTION": tuple(dict.fromkeys(o for options in builtins.VERIFY_OPTIONS.values() for o in options)),
 }
 # Terminals that only start an expression (`(`, `[` and operators may also continue the one before the cursor).
 _EXPRESSION_STARTS = frozenset({"NUMBER", "STRING", "RAW_STRING", "DURATION"})

@@ -265,3 +265,21 @@ KEYWORDS: dict[str, str] = {
     "not": "Logical negation.",
     "in": "Membership: `x in xs`.",
 }
+
+#: The options each `verify` oracle takes (the checker and the editor completion read this).
+VERIFY_OPTIONS: dict[str, tuple[str, ...]] = {
+    "command": ("score", "cwd", "pass_confidence", "fail_confidence"),
+    "agent": ("rubric",),
+    "history": (
+        "half_life_days",
+        "min_runs",
+        "saturation_runs",
+        "max_runs",
+        "drift",
+        "drift_recent_n",
+        "drift_threshold",
+        "pool",
+        "pool_family",
+        "pool_weight",
+    ),
+}

@@ -953,22 +953,7 @@ def _output_keys(body: tuple[ast.Statement, ...]) -> frozenset[str] | None:
     return frozenset(keys)
 
 
-_VERIFY_OPTIONS: dict[str, tuple[str, ...]] = {
-    "command": ("score", "cwd", "pass_confidence", "fail_confidence"),
-    "agent": ("rubric",),
-    "history": (
-        "half_life_days",
-        "min_runs",
-        "saturation_runs",
-        "max_runs",
-        "drift",
-        "drift_recent_n",
-        "drift_threshold",
-        "pool",
-        "pool_family",
-        "pool_weight",
-    ),
-}
+_VERIFY_OPTIONS = builtins.VERIFY_OPTIONS
 
 # What each `verify history` option takes: (kind, low, high, low is exclusive). Kinds: "number", "integer",
 # "boolean", "string". Only literal values are checked; any other expression is evaluated when the step runs.
