@@ -98,7 +98,10 @@ class RunError:
 
 @dataclass
 class RunResult:
-    """The outcome of a run. `value` is plain JSON-ready data (missing entries dropped, NaN → None)."""
+    """The outcome of a run. `value` is plain JSON-ready data (missing entries dropped, NaN → None).
+
+    A result returned by `run()` builds its `trace` when it is first read (or the result is compared, copied,
+    pickled or printed), from the run's records as they are then; reading it gives the same list every time."""
 
     pattern: str
     status: Status
@@ -134,6 +137,40 @@ class RunResult:
     def to_json_text(self, indent: int | None = 2) -> str:
         """`to_json()` as JSON text, numbers printed as JavaScript prints them; byte-stable."""
         return dumps(self.to_json(), indent=indent)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled and copied with its trace built (see `_trace_later`)."""
+        self.trace  # noqa: B018 - builds a deferred trace
+        return self.__dict__
+
+
+def _get_trace(result: RunResult) -> list[dict[str, Any]]:
+    found = result.__dict__
+    trace: list[dict[str, Any]] | None = found.get("trace")
+    if trace is None:
+        build: Callable[[], list[dict[str, Any]]] = found.pop("_build_trace")
+        with _collector_paused():  # thousands of acyclic dicts and lists, built at once
+            trace = found["trace"] = build()
+    return trace
+
+
+def _set_trace(result: RunResult, trace: list[dict[str, Any]]) -> None:
+    found = result.__dict__
+    found.pop("_build_trace", None)
+    found["trace"] = trace
+
+
+# `RunResult.trace` reads and writes the instance's "trace" entry, as a plain field does; a result made by the
+# scheduler defers building it until it is first read (`_trace_later`).
+setattr(RunResult, "trace", property(_get_trace, _set_trace, doc="The run's trace."))  # noqa: B010 - mypy: a field
+
+
+def _trace_later(result: RunResult, build: Callable[[], list[dict[str, Any]]]) -> RunResult:
+    """`result` with its trace left to `build()` until `result.trace` is first read (or the result is copied)."""
+    found = result.__dict__
+    del found["trace"]
+    found["_build_trace"] = build
+    return result
 
 
 # ------------------------------------------------------------------------------------------------ internals
@@ -1834,7 +1871,7 @@ class Run:
             for w in self.step_warnings[sid]:
                 if w not in warnings:
                     warnings.append(w)
-        trace = self._trace()
+        trace: list[dict[str, Any]] = []  # built when first read: _trace_later
         metrics: dict[str, Any] = {
             "steps": self._settled_steps() + len(self.control_trace),
             **self.metrics,
@@ -1847,13 +1884,16 @@ class Run:
                 },
             }
         if error is not None:
-            return RunResult(
-                self.pattern.name,
-                "failed",
-                warnings=warnings,
-                trace=trace,
-                metrics=metrics,
-                error=RunError(error.code, error.message, error.step),
+            return _trace_later(
+                RunResult(
+                    self.pattern.name,
+                    "failed",
+                    warnings=warnings,
+                    trace=trace,
+                    metrics=metrics,
+                    error=RunError(error.code, error.message, error.step),
+                ),
+                self._trace,
             )
         assert terminal is not None
         confidence = terminal.confidence
@@ -1869,15 +1909,18 @@ class Run:
         entry = self.control_trace.get(terminal.step.id)
         if entry is not None:
             entry["provenance"] = self._provenance(terminal)
-        return RunResult(
-            self.pattern.name,
-            "escalated" if terminal.escalation is not None else "ok",
-            value=to_plain(terminal.value),
-            confidence=confidence,
-            warnings=warnings,
-            trace=trace,
-            metrics=metrics,
-            escalation=terminal.escalation,
+        return _trace_later(
+            RunResult(
+                self.pattern.name,
+                "escalated" if terminal.escalation is not None else "ok",
+                value=to_plain(terminal.value),
+                confidence=confidence,
+                warnings=warnings,
+                trace=trace,
+                metrics=metrics,
+                escalation=terminal.escalation,
+            ),
+            self._trace,
         )
 
     def _settled_steps(self) -> int:

@@ -4,15 +4,18 @@ results, events and timeouts as the general path, and the cyclic GC left as it w
 from __future__ import annotations
 
 import asyncio
+import copy
+import dataclasses
 import gc
+import pickle
 import subprocess
 import sys
 import time
 from typing import Any
 
-from runtime_helpers import Scripted, answer, run_text
+from runtime_helpers import UNLIMITED, Scripted, answer, run_text
 
-from parallax_dsl.runtime import agent, run_sync
+from parallax_dsl.runtime import agent, run, run_sync
 
 CHAIN = """pattern Chain {
   input { task: string }
@@ -105,3 +108,32 @@ def test_the_scheduler_does_not_import_the_parser() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_the_trace_is_built_when_first_read_and_then_kept() -> None:
+    async def go() -> tuple[Any, bool]:
+        result = await run(CHAIN, {"task": "t"}, [Scripted("g1", answers=[answer("x", 0.8)])], license=UNLIMITED)
+        return result, "trace" in vars(result)
+
+    # (asyncio.run may take the repr of its task, and so of the result, when it returns: look before that)
+    result, built = asyncio.run(go())
+    assert not built
+    trace = result.trace
+    assert [e["step"] for e in trace] == ["a", "b", "output#1"]
+    assert result.trace is trace and vars(result)["trace"] is trace
+    result.trace = []
+    assert result.trace == [] and result.to_json()["trace"] == []
+
+
+def test_a_result_whose_trace_was_not_read_copies_pickles_and_compares_as_before() -> None:
+    def fresh() -> Any:
+        return run_text(CHAIN, {"task": "t"}, [Scripted("g1", answers=[answer("x", 0.8)])])
+
+    built = fresh()
+    assert built.trace and built.to_json_text() == fresh().to_json_text()
+    assert fresh() == built
+    assert copy.deepcopy(fresh()) == built
+    assert pickle.loads(pickle.dumps(fresh())) == built
+    assert dataclasses.asdict(fresh()) == dataclasses.asdict(built)
+    assert dataclasses.replace(fresh()) == built
+    assert repr(fresh()) == repr(built)
