@@ -660,6 +660,7 @@ class Run:
         self.futures: dict[str, asyncio.Future[None]] = {}
         self.ready: deque[ir.Step] = deque()
         self.tasks: list[asyncio.Task[None]] = []  # may hold finished tasks too (see _spawn)
+        self.running = 0  # tasks of `tasks` that have not returned (see _cancel_all)
         self.prune_at = 1024
         self.loop: asyncio.AbstractEventLoop | None = None
         self.unsettled = 0
@@ -723,9 +724,10 @@ class Run:
             # Steps sharing a counter have the same dependencies, whose states do not change during activation:
             # each of them sets the counter to the same value.
             if blocked is None:
-                remaining[counter] = count
-                if count == 0:
+                if count == 0:  # nothing will count it down: no entry in `remaining`
                     self.ready.append(step)
+                else:
+                    remaining[counter] = count
             else:
                 remaining[counter] = -1  # never released (completions only count it down)
                 if blocked:
@@ -823,6 +825,7 @@ class Run:
         if loop is None:
             loop = self.loop = asyncio.get_running_loop()
         tasks.append(loop.create_task(self._run_data_steps(step)))
+        self.running += 1
 
     async def _run_data_steps(self, step: ir.Step | None) -> None:
         """Run a data step, then (in the same task) the next ready step its completion released, and so on."""
@@ -849,6 +852,7 @@ class Run:
             else:
                 self._done(step.id, value)
             step = self._drain(take=True) if self.ready else None  # nothing ready: _drain would return None
+        self.running -= 1  # the task returns now, without an exception to retrieve
 
     def _settle(self, sid: str) -> None:
         if self.timings and sid in self.started:
@@ -1322,10 +1326,11 @@ class Run:
         args: dict[str, Any] = {}
         evaluate = self.interp.evaluate
         values = self.values
+        answers = self.answers
         for key, expr, fast, plain in self.plan.agent_plans[step.id].args:
             if fast is not None and local is None:
                 try:
-                    value = fast(values, self.answers)
+                    value = fast(values, answers)
                 except _Slow:
                     value = evaluate(expr, values).value
                     plain = False
@@ -1356,21 +1361,31 @@ class Run:
         selected = self.single_selection.get(step.group)
         if selected is None:
             selected = self.single_selection[step.group] = self._select(step, max(sp.minimum, 1))
-        self.selected[step.id] = selected
-        task = self._task_for(step, None)
-        agent = selected[0]
-        timeout = sp.timeout if sp.has_timeout else self.agent_timeout
-        begun = self._begin(step.id, agent, task, timeout)
+        sid = step.id
+        # The selection is kept for the trace unless the step ends here with its outcome, which names the agent.
+        try:
+            task = self._task_for(step, None)
+            agent = selected[0]
+            timeout = sp.timeout if sp.has_timeout else self.agent_timeout
+            begun = self._begin(sid, agent, task, timeout)
+        except BaseException:
+            self.selected[sid] = selected
+            raise
         outcome = begun[0]
         if outcome is None or not (outcome.ok or step.retries < 1):  # it waits, or a retry is due: see _call
+            self.selected[sid] = selected
             return None, (agent, task, timeout, begun)
         if self.quiet:
             outcome.record["timestamp"] = outcome.timestamp
         else:
-            self._answered(step.id, agent, outcome, begun[2])
+            self.selected[sid] = selected  # (an event hook may raise)
+            self._answered(sid, agent, outcome, begun[2])
         if not outcome.ok:
             self.metrics["agentFailures"] += 1
-        return self._single_done(step, outcome), None
+        self.outcomes[sid] = outcome  # _single_done
+        record = outcome.record
+        self.answers[sid] = record["value"]
+        return confident(record, record["confidence"]), None
 
     async def _single_rest(
         self, step: ir.AgentStep, agent: Agent, task: Task, timeout: float | None, begun: _Begun
@@ -1854,6 +1869,9 @@ class Run:
         return result
 
     async def _cancel_all(self) -> None:
+        if self.running == 0:  # every task returned: all done, no exception to retrieve, nothing to cancel
+            self.tasks.clear()
+            return
         while True:
             pending = [t for t in self.tasks if not t.done() or _unretrieved(t)]
             self.tasks.clear()
@@ -1952,13 +1970,19 @@ class Run:
             st = state.get(sid)
             if st is None or st == "waiting" or st == "running":
                 continue
-            chosen = selected.get(sid)  # only agent steps have a selection
             entry: dict[str, Any]
-            if chosen is not None and head is not None:
-                entry = head.copy()  # {step, kind, mode, group, action}
-                entry["agents"] = [chosen[0].id] if len(chosen) == 1 else list(map(_AGENT_ID, chosen))
-            else:
+            if head is None:  # not an agent step
                 entry = {"step": sid, "kind": step.kind}
+            else:
+                chosen = selected.get(sid)  # (a step that _single_now ran to its end has no entry: its outcome)
+                if chosen is not None:
+                    entry = head.copy()  # {step, kind, mode, group, action}
+                    entry["agents"] = [chosen[0].id] if len(chosen) == 1 else list(map(_AGENT_ID, chosen))
+                elif sid in outcomes:
+                    entry = head.copy()
+                    entry["agents"] = [outcomes[sid].agent.id]
+                else:
+                    entry = {"step": sid, "kind": step.kind}
             info = step_info.get(sid)
             if info is not None:
                 entry.update(info)

@@ -137,3 +137,13 @@ def test_a_result_whose_trace_was_not_read_copies_pickles_and_compares_as_before
     assert dataclasses.asdict(fresh()) == dataclasses.asdict(built)
     assert dataclasses.replace(fresh()) == built
     assert repr(fresh()) == repr(built)
+
+
+def test_the_trace_names_the_agent_of_a_step_run_to_its_end_at_once() -> None:
+    def trace_of(**kwargs: Any) -> Any:
+        agents = [Scripted("g1", answers=[answer("x", 0.8)]), Scripted("g2", answers=[answer("y", 0.7)])]
+        return run_text(CHAIN, {"task": "t"}, agents, **kwargs).trace
+
+    quiet = trace_of()
+    assert [e.get("agents") for e in quiet] == [["g1"], ["g1"], None]
+    assert quiet == trace_of(on_event=lambda e: None)  # the selection kept, as on the general path
