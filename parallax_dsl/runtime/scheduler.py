@@ -229,7 +229,8 @@ class CallOutcome:
 
 
 _Pending = tuple[Any, Any, float]  # an attempt left waiting: (the call, what it waits for or _NO_VALUE, started)
-_Begun = tuple[CallOutcome | None, _Pending | None, int]  # _begin: (outcome or None, pending or None, recorder slot)
+# _begin: (outcome — or the bare record of a well-formed answer, see _record — or None, pending or None, recorder slot)
+_Begun = tuple[CallOutcome | dict[str, Any] | None, _Pending | None, int]
 
 
 def _reasoning(given: Any) -> Any:
@@ -669,6 +670,8 @@ class Run:
 
         self.calls: dict[str, list[CallOutcome]] = {}
         self.outcomes: dict[str, CallOutcome] = {}  # the one call of a `step` (one agent, no `for`): not in `calls`
+        # ... or, for a step that _single_now finished with a well-formed answer, (agent, record) here instead
+        self.answered: dict[str, tuple[Agent, dict[str, Any]]] = {}
         self.reviews: dict[str, list[CallOutcome]] = {}
         self.step_info: dict[str, dict[str, Any]] = {}
         self.selected: dict[str, list[Agent]] = {}
@@ -894,7 +897,16 @@ class Run:
                 remaining[waiter] = left
                 if left == 0:
                     self.ready.append(self.steps[waiter])
-        self._settle(sid)
+        # _settle, inlined
+        if self.timings and sid in self.started:
+            self.durations[sid] = (time.perf_counter() - self.started[sid]) * 1000
+        if self.futures:
+            future = self.futures.get(sid)
+            if future is not None and not future.done():
+                future.set_result(None)
+        self.unsettled -= 1
+        if self.unsettled == 0 and self.settled_future is not None and not self.settled_future.done():
+            self.settled_future.set_result(None)
 
     def _fail(self, sid: str, exc: PlxRuntimeError) -> None:
         if exc.step is None:
@@ -1108,6 +1120,15 @@ class Run:
 
     def _outcome(self, agent: Agent, answer: Any) -> CallOutcome:
         """Normalise an answer into a result record; anything unusable becomes a failed record."""
+        got = self._record(agent, answer)
+        if type(got) is dict:
+            return CallOutcome(agent, got, True, got["timestamp"])
+        assert isinstance(got, CallOutcome)
+        return got
+
+    def _record(self, agent: Agent, answer: Any) -> dict[str, Any] | CallOutcome:
+        """`_outcome`, except that a well-formed answer in the common shape (a dict with a float confidence and
+        no `error`) comes back as its bare record, `timestamp` included, without a CallOutcome."""
         info = self.info_cache.get(agent.id)
         if info is None:
             info = self._info(agent)
@@ -1129,15 +1150,15 @@ class Run:
                         timestamp = 0
                 else:
                     timestamp = 0
-                record = {
+                return {
                     "value": value,
                     "result": value,
                     "confidence": c,
                     "reasoning": reasoning if type(reasoning) is str else _reasoning(reasoning),
                     "error": None,
                     "agent": info,
+                    "timestamp": timestamp,
                 }
-                return CallOutcome(agent, record, True, timestamp)
         if isinstance(answer, Confident):
             value = answer.value
             confidence: Any = answer.confidence
@@ -1208,11 +1229,16 @@ class Run:
             attempts += 1
             if begun is None:
                 begun = self._begin(step_id, agent, task, timeout)
-            outcome, pending, slot = begun
+            got, pending, slot = begun
             begun = None
-            if outcome is None:
+            if got is None:
                 assert pending is not None
                 outcome = await self._wait(agent, timeout, pending)
+            elif type(got) is dict:
+                outcome = CallOutcome(agent, got, True, got["timestamp"])
+            else:
+                assert isinstance(got, CallOutcome)
+                outcome = got
             self._answered(step_id, agent, outcome, slot)
             if outcome.ok or attempts > retries:
                 break
@@ -1261,7 +1287,7 @@ class Run:
             raise
         except Exception as exc:
             return self._failed(agent, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__), None, slot
-        return self._outcome(agent, answer), None, slot
+        return self._record(agent, answer), None, slot
 
     async def _wait(self, agent: Agent, timeout: float | None, pending: _Pending) -> CallOutcome:
         """The rest of an attempt that `_begin` left waiting, under the per-call timeout (armed here, in the task
@@ -1371,10 +1397,20 @@ class Run:
         except BaseException:
             self.selected[sid] = selected
             raise
-        outcome = begun[0]
-        if outcome is None or not (outcome.ok or step.retries < 1):  # it waits, or a retry is due: see _call
-            self.selected[sid] = selected
-            return None, (agent, task, timeout, begun)
+        got = begun[0]
+        if type(got) is dict:  # answered at once, well formed
+            if self.quiet:  # the record only: _trace and _provenance read it from Run.answered
+                self.answered[sid] = (agent, got)
+                self.answers[sid] = got["value"]
+                return confident(got, got["confidence"]), None
+            outcome = CallOutcome(agent, got, True, got["timestamp"])
+        else:
+            if got is not None:
+                assert isinstance(got, CallOutcome)
+            if got is None or not (got.ok or step.retries < 1):  # it waits, or a retry is due: see _call
+                self.selected[sid] = selected
+                return None, (agent, task, timeout, begun)
+            outcome = got
         if self.quiet:
             outcome.record["timestamp"] = outcome.timestamp
         else:
@@ -1956,6 +1992,7 @@ class Run:
         values = self.values
         calls = self.calls
         outcomes = self.outcomes
+        answered = self.answered
         reviews = self.reviews
         sub_traces = self.sub_traces
         trace_json = CallOutcome.trace_json
@@ -1981,6 +2018,9 @@ class Run:
                 elif sid in outcomes:
                     entry = head.copy()
                     entry["agents"] = [outcomes[sid].agent.id]
+                elif sid in answered:
+                    entry = head.copy()
+                    entry["agents"] = [answered[sid][0].id]
                 else:
                     entry = {"step": sid, "kind": step.kind}
             info = step_info.get(sid)
@@ -1998,6 +2038,21 @@ class Run:
             outcome = outcomes.get(sid)
             if outcome is not None:
                 entry["results"] = [trace_json(outcome)]
+            elif sid in answered:
+                rec = answered[sid][1]
+                a = rec["agent"]
+                entry["results"] = [  # CallOutcome.trace_json's common case
+                    {
+                        "agentId": a["id"],
+                        "agentName": a["name"],
+                        "capabilities": a["capabilities"],
+                        "expertise": a["expertise"],
+                        "result": rec["value"],
+                        "confidence": rec["confidence"],
+                        "reasoning": rec["reasoning"],
+                        "timestamp": rec["timestamp"],
+                    }
+                ]
             else:
                 step_calls = calls.get(sid)
                 if step_calls is not None:
@@ -2028,10 +2083,15 @@ class Run:
             if sid in seen or self.state.get(sid) != "done":
                 continue
             seen.add(sid)
-            single = self.outcomes.get(sid)
-            for o in (single,) if single is not None else self.calls.get(sid, ()):
-                if o.status != "cancelled" and o.confidence == c:
-                    return {"step": sid, "agent": o.agent.id}
+            quick = self.answered.get(sid)
+            if quick is not None:
+                if quick[1]["confidence"] == c:
+                    return {"step": sid, "agent": quick[0].id}
+            else:
+                single = self.outcomes.get(sid)
+                for o in (single,) if single is not None else self.calls.get(sid, ()):
+                    if o.status != "cancelled" and o.confidence == c:
+                        return {"step": sid, "agent": o.agent.id}
             value = self.values[sid]
             if by_confidence is None and value.confidence == c and self.steps[sid].kind != "agent":
                 by_confidence = {"step": sid}

@@ -147,3 +147,17 @@ def test_the_trace_names_the_agent_of_a_step_run_to_its_end_at_once() -> None:
     quiet = trace_of()
     assert [e.get("agents") for e in quiet] == [["g1"], ["g1"], None]
     assert quiet == trace_of(on_event=lambda e: None)  # the selection kept, as on the general path
+
+
+def test_a_step_answered_at_once_without_an_event_hook_reports_as_one_with_it() -> None:
+    # Without a hook such a step keeps only its record (no CallOutcome): trace, provenance and JSON are the same.
+    async def at_once(task: Any) -> dict[str, Any]:
+        return {"value": {"n": [1, 2]}, "confidence": 0.6, "reasoning": "r", "timestamp": 42}
+
+    def result_of(**kwargs: Any) -> Any:
+        return run_text(CHAIN, {"task": "t"}, [agent(at_once, capabilities=["analysis"], name="q")], **kwargs)
+
+    quiet, hooked = result_of(), result_of(on_event=lambda e: None)
+    assert quiet.to_json_text() == hooked.to_json_text()
+    assert quiet.trace[0]["results"][0]["timestamp"] == 42
+    assert quiet.trace[-1]["provenance"] == {"step": "a", "agent": "at_once"}
