@@ -11,7 +11,7 @@ Three shapes of 1,000 agent steps, each built as `.plx` text and compiled once, 
 Every step calls one no-op async `@agent` (it returns `{"value": 1, "confidence": 0.9}` at once). The runtime
 is timed through the normal public API, `await parallax_dsl.runtime.run(compiled_pattern, input, agents)`, with
 everything on: licence detection, input validation, confidence propagation, the per-call timeout (60 s default),
-the trace and the metrics of the returned `RunResult`.
+the trace (read inside the timed job, since a `RunResult` builds it when first read) and the metrics.
 
 The baseline, in the same event loop and interleaved with the runtime in every repetition, is raw asyncio on the
 same shape: one task per node, which awaits its predecessors' tasks, builds the task dict and awaits the same
@@ -145,6 +145,9 @@ def runtime_job(shape: Shape) -> Callable[[], Awaitable[Any]]:
 
     async def job() -> Any:
         result = await run(compiled, payload, agents)
+        # "Trace on": the trace is built inside the timed job. A RunResult builds it when first read, so without
+        # this read a run whose caller never looks at the trace would be timed instead.
+        result.trace  # noqa: B018
         if result.error is not None:
             raise RuntimeError(f"{shape.name}: {result.error}")
         return result
