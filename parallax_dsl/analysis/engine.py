@@ -53,6 +53,7 @@ from parallax_dsl.analysis.domain import (
     truth,
 )
 from parallax_dsl.analysis.exprs import Evaluator, Notes, describe_expr, equal, possible_bands
+from parallax_dsl.stdlib_files import find_stdlib_file, stdlib_dirs
 
 #: The policy the runtime applies to a step with `verify` but no policy (runtime/policy.py DEFAULT_POLICY).
 DEFAULT_VERIFY_POLICY: Final = v.Policy(accept=0.8, retryBelow=0.6, escalateBelow=0.4)
@@ -248,30 +249,7 @@ class Library:
         return self.patterns.get(name)
 
 
-def default_stdlib_dirs() -> list[Path]:
-    """Where stdlib pattern sources live (as the runtime looks): `parallax_dsl/stdlib/` and `stdlib_patterns/`."""
-    package = Path(__file__).resolve().parent.parent
-    return [package / "stdlib", package.parent / "stdlib_patterns"]
-
-
-def find_stdlib_file(name: str, dirs: Sequence[Path] | None = None) -> Path | None:
-    import re
-
-    folders = [d for d in (default_stdlib_dirs() if dirs is None else dirs) if d.is_dir()]
-    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
-    for folder in folders:
-        for candidate in (f"{name}.plx", f"{snake}.plx", f"{snake.replace('_', '-')}.plx"):
-            if (folder / candidate).is_file():
-                return folder / candidate
-    declares = re.compile(rf"^\s*pattern\s+{re.escape(name)}\b", re.MULTILINE)
-    for folder in folders:
-        for path in sorted(folder.rglob("*.plx")):
-            try:
-                if declares.search(path.read_text(encoding="utf-8")):
-                    return path
-            except OSError:
-                continue
-    return None
+default_stdlib_dirs = stdlib_dirs  # where stdlib pattern sources live (as the runtime looks)
 
 
 def load_patterns(path: Path) -> list[v.Pattern]:

@@ -264,7 +264,7 @@ def find_pattern(analysis: Analysis, name: str) -> PatternTarget | None:
 
 def _stdlib_target(name: str) -> PatternTarget:
     """A stdlib pattern with its declaration when its source file is at hand (hover, go to definition)."""
-    from parallax_dsl.runtime.library import find_stdlib_file
+    from parallax_dsl.stdlib_files import find_stdlib_file
     from parallax_dsl.syntax import parse_source
 
     path = find_stdlib_file(name)

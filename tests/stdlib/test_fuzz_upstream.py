@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from stdlib_harness import ORACLE, json_equal, oracle, run_cli
 
-from parallax_dsl.runtime.library import find_stdlib_file
+from parallax_dsl.stdlib_files import find_stdlib_file
 
 RUNS = int(os.environ.get("PLX_FUZZ_RUNS", "30"))
 MISSING: Any = object()

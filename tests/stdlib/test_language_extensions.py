@@ -176,7 +176,7 @@ def test_open_input_is_checked_as_a_boolean_and_lets_use_pass_undeclared_fields(
 
 
 def test_stdlib_patterns_resolve_from_the_package_folder() -> None:
-    from parallax_dsl.runtime.library import find_stdlib_file, stdlib_dirs
+    from parallax_dsl.stdlib_files import find_stdlib_file, stdlib_dirs
 
     packaged = stdlib_dirs()[0]
     assert packaged.name == "stdlib" and (packaged / "SimpleConsensus.plx").is_file()

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from parallax_dsl.cli.main import cli
-from parallax_dsl.runtime.library import find_stdlib_file
 from parallax_dsl.semantics.stdlib_names import UPSTREAM_PATTERNS
+from parallax_dsl.stdlib_files import find_stdlib_file
 
 ROOT = Path(__file__).resolve().parents[2]
 STDLIB = ROOT / "stdlib_patterns"
