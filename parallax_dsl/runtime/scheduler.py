@@ -897,16 +897,7 @@ class Run:
                 remaining[waiter] = left
                 if left == 0:
                     self.ready.append(self.steps[waiter])
-        # _settle, inlined
-        if self.timings and sid in self.started:
-            self.durations[sid] = (time.perf_counter() - self.started[sid]) * 1000
-        if self.futures:
-            future = self.futures.get(sid)
-            if future is not None and not future.done():
-                future.set_result(None)
-        self.unsettled -= 1
-        if self.unsettled == 0 and self.settled_future is not None and not self.settled_future.done():
-            self.settled_future.set_result(None)
+        self._settle(sid)
 
     def _fail(self, sid: str, exc: PlxRuntimeError) -> None:
         if exc.step is None:
