@@ -316,6 +316,7 @@ def run(
     from parallax_dsl.license import detect_license
     from parallax_dsl.runtime.agents import Recorder, entry_point_agents, load_agents, load_cassette
     from parallax_dsl.runtime.errors import PlxRuntimeError
+    from parallax_dsl.runtime.executor import backend_for_setting
     from parallax_dsl.runtime.scheduler import RunResult, cancelled_result, resolve_pattern
     from parallax_dsl.runtime.scheduler import run as run_pattern
 
@@ -358,7 +359,7 @@ def run(
     chosen = backend or ("ray" if pattern.settings.get("backend") == "ray" else None)
     if address is not None and chosen != "ray":
         usage_error('--address is for --backend ray (or a pattern that sets `backend "ray"`)')
-    executor = _executor(chosen, address)
+    executor = backend_for_setting(chosen, address)
     recorder = Recorder(agents) if record else None
     progress = _Progress(pattern.name) if fmt == "text" and sys.stderr.isatty() and sys.stdout.isatty() else None
     with _license_log_to_stderr():
@@ -406,19 +407,6 @@ def run(
         _print_rich(result)
     else:
         click.echo(render_text(result), nl=False)
-
-
-def _executor(backend: str | None, address: str | None) -> Any:
-    """The executor `--backend` asks for (None: the pattern's `backend` setting decides)."""
-    if backend == "local":
-        from parallax_dsl.runtime.executor import LocalExecutor
-
-        return LocalExecutor()
-    if backend == "ray":
-        from parallax_dsl.distributed import RayBackend
-
-        return RayBackend(address)
-    return None
 
 
 def _close(executor: Any) -> None:

@@ -43,13 +43,26 @@ def accepts_stateful(executor: Executor) -> bool:
     return "stateful" in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
 
 
-def backend_for_setting(setting: Any) -> Executor | None:
-    """The executor a pattern's `backend` setting asks for (`"ray"`: a RayBackend with default options)."""
+def backend_for_setting(setting: Any, address: str | None = None) -> Executor | None:
+    """The executor a backend name asks for — a pattern's `backend` setting or `plxc run --backend`: `"local"`
+    a LocalExecutor, `"ray"` a RayBackend (on the cluster at `address`, if given); anything else None."""
+    if setting == "local":
+        return LocalExecutor()
     if setting == "ray":
         from parallax_dsl.distributed import RayBackend
 
-        return RayBackend()
+        return RayBackend(address)
     return None
+
+
+def require_feature(license: Any, feature: str) -> None:
+    """Raise PlxRuntimeError(LICENSE_REQUIRED), worded as the licence module words it, unless `license` grants
+    `feature`."""
+    if not license.has_feature(feature):
+        from parallax_dsl.license.enforcer import UpgradeRequiredError
+        from parallax_dsl.license.features import minimum_tier
+
+        raise PlxRuntimeError(LICENSE_REQUIRED, str(UpgradeRequiredError(feature, minimum_tier(feature))))
 
 
 async def open_executor(executor: Executor | None, setting: Any, license: Any) -> Executor:
@@ -60,11 +73,8 @@ async def open_executor(executor: Executor | None, setting: Any, license: Any) -
     if chosen is None:
         return LocalExecutor()
     feature = getattr(chosen, "feature", None)
-    if isinstance(feature, str) and not license.has_feature(feature):
-        from parallax_dsl.license.enforcer import UpgradeRequiredError
-        from parallax_dsl.license.features import minimum_tier
-
-        raise PlxRuntimeError(LICENSE_REQUIRED, str(UpgradeRequiredError(feature, minimum_tier(feature))))
+    if isinstance(feature, str):
+        require_feature(license, feature)
     opener = getattr(chosen, "open", None)
     if opener is not None:
         try:

@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from parallax_dsl.runtime.errors import LICENSE_REQUIRED, PlxRuntimeError
-
 DAY_SECONDS: Final = 24 * 60 * 60
 HISTORY_FEATURE: Final = "execution_history"
 
@@ -238,12 +236,9 @@ def open_journal(history: DecisionJournal | str | Path | None, license: Any) -> 
     feature `execution_history`: without it, PlxRuntimeError(LICENSE_REQUIRED)."""
     if history is None:
         return None
-    if not license.has_feature(HISTORY_FEATURE):
-        from parallax_dsl.license.enforcer import UpgradeRequiredError
-        from parallax_dsl.license.features import minimum_tier
+    from parallax_dsl.runtime.executor import require_feature
 
-        message = str(UpgradeRequiredError(HISTORY_FEATURE, minimum_tier(HISTORY_FEATURE)))
-        raise PlxRuntimeError(LICENSE_REQUIRED, message)
+    require_feature(license, HISTORY_FEATURE)
     return history if isinstance(history, DecisionJournal) else DecisionJournal.open(history)
 
 
