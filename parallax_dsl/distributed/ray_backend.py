@@ -185,15 +185,12 @@ class RayBackend:
 
     def _probe_address(self, ray: Any) -> tuple[str, int] | None:
         """Where to check that the cluster is still there: the Ray Client server or the GCS."""
-        address = self.address or ""
-        if address.startswith("ray://"):
-            return _explicit_target(address)
+        if (self.address or "").startswith("ray://"):
+            return _explicit_target(self.address)
         try:
-            gcs = ray.get_runtime_context().gcs_address
+            return _explicit_target(str(ray.get_runtime_context().gcs_address))  # "host:port"
         except Exception:
             return None
-        host, _, port = str(gcs).rpartition(":")
-        return (host, int(port)) if host and port.isdigit() else None
 
     def close(self) -> None:
         """Kill the host actors and, when this backend connected Ray (started a local instance or joined a
