@@ -660,6 +660,8 @@ class Run:
         self.waiters: dict[str, list[str]] = {}
         self.futures: dict[str, asyncio.Future[None]] = {}
         self.ready: deque[ir.Step] = deque()
+        self.startable: deque[ir.Step] = deque()  # running, not started yet: see _drain and _run_data_steps
+        self.starter_pending = False  # a task for `startable` has been created and has not started yet
         self.tasks: list[asyncio.Task[None]] = []  # may hold finished tasks too (see _spawn)
         self.running = 0  # tasks of `tasks` that have not returned (see _cancel_all)
         self.prune_at = 1024
@@ -782,15 +784,18 @@ class Run:
         return dynamic if static is None else [*static, *dynamic]
 
     def _drain(self, take: bool = False) -> ir.Step | None:
-        """Start every ready step: `let`s are evaluated on the spot, agent and `use` steps get a task each.
-        With `take`, the first agent/`use` step is returned instead, for the calling task to run itself (a chain
-        of steps then runs in one task, without a task and a loop round-trip per link)."""
+        """Start every ready step: `let`s are evaluated on the spot, agent and `use` steps are queued in
+        `startable`, for a task of `_run_data_steps` to run. With `take` (the caller is such a task, and has just
+        finished a step), the first agent/`use` step is returned instead, for the caller to run next: a chain of
+        steps then runs in one task, as it did when each ready step had a task of its own and the caller kept the
+        first. Without `take`, a task is started for `startable` unless one is already on its way."""
         if self._draining:
             return None
         self._draining = True
         kept: ir.Step | None = None
         ready = self.ready
         state = self.state
+        startable = self.startable
         try:
             while ready:
                 step = ready.popleft()
@@ -812,14 +817,16 @@ class Run:
                 elif take and kept is None:
                     kept = step
                 else:
-                    self._spawn(step)
+                    startable.append(step)
         finally:
             self._draining = False
+        if not take and startable and not self.starter_pending:
+            self._spawn()
         return kept
 
-    def _spawn(self, step: ir.Step) -> None:
-        """A task for `step` (and the steps it releases). Finished tasks are not removed one by one: the list is
-        pruned when it has doubled, and _cancel_all skips the finished ones."""
+    def _spawn(self) -> None:
+        """A task that runs the steps in `startable` (see _run_data_steps). Finished tasks are not removed one by
+        one: the list is pruned when it has doubled, and _cancel_all skips the finished ones."""
         tasks = self.tasks
         if len(tasks) >= self.prune_at:
             tasks[:] = [t for t in tasks if not t.done() or _unretrieved(t)]
@@ -827,27 +834,41 @@ class Run:
         loop = self.loop
         if loop is None:
             loop = self.loop = asyncio.get_running_loop()
-        tasks.append(loop.create_task(self._run_data_steps(step)))
+        self.starter_pending = True
+        tasks.append(loop.create_task(self._run_data_steps()))
         self.running += 1
 
-    async def _run_data_steps(self, step: ir.Step | None) -> None:
-        """Run a data step, then (in the same task) the next ready step its completion released, and so on."""
+    async def _run_data_steps(self) -> None:
+        """Run data steps one after another in this task: the first of `startable`, then the next ready step its
+        completion released (see _drain's `take`), else the next of `startable`, and so on. A step keeps the task
+        while it waits (its agent's timeout, `current_task()` and cancellation are this task's); before it waits,
+        the steps still in `startable` are handed to a new task, so that no step waits behind another."""
+        self.starter_pending = False
         agent_plans = self.plan.agent_plans
+        startable = self.startable
+        step = startable.popleft() if startable else None
         while step is not None:
             try:
-                if isinstance(step, ir.AgentStep):
-                    sp = agent_plans[step.id]
-                    if sp.simple:
-                        value, rest = self._single_now(step, sp)
-                        if value is None:
-                            assert rest is not None
-                            value = await self._single_rest(step, *rest)
-                    else:
-                        value = await self._agent_step(step)
-                elif isinstance(step, ir.UseStep):
-                    value = await self._use_step(step)
-                else:  # pragma: no cover - only data steps are scheduled here
-                    raise PlxRuntimeError(INTERNAL_ERROR, f"cannot run step kind {step.kind}")
+                value: Confident
+                sp = agent_plans.get(step.id)
+                if sp is not None and sp.simple:
+                    assert isinstance(step, ir.AgentStep)
+                    now, rest = self._single_now(step, sp)
+                    if now is None:
+                        assert rest is not None
+                        if startable and not self.starter_pending:
+                            self._spawn()
+                        now = await self._single_rest(step, *rest)
+                    value = now
+                else:
+                    if isinstance(step, ir.AgentStep):
+                        coro = self._agent_step(step)
+                    elif isinstance(step, ir.UseStep):
+                        coro = self._use_step(step)
+                    else:  # pragma: no cover - only data steps are scheduled here
+                        raise PlxRuntimeError(INTERNAL_ERROR, f"cannot run step kind {step.kind}")
+                    started = self._started(coro)
+                    value = await started if isinstance(started, _Resume) else started
             except PlxRuntimeError as exc:
                 self._fail(step.id, exc)
             except Exception as exc:
@@ -855,7 +876,21 @@ class Run:
             else:
                 self._done(step.id, value)
             step = self._drain(take=True) if self.ready else None  # nothing ready: _drain would return None
+            if step is None and startable:
+                step = startable.popleft()
         self.running -= 1  # the task returns now, without an exception to retrieve
+
+    def _started(self, coro: Coroutine[Any, Any, Confident]) -> _Resume | Confident:
+        """Run a step's coroutine up to its first wait; if it has to wait, hand `startable` to a new task first and
+        give back what finishes it in this task, else give back its value."""
+        try:
+            first = coro.send(None)
+        except StopIteration as stop:
+            value: Confident = stop.value
+            return value
+        if self.startable and not self.starter_pending:
+            self._spawn()
+        return _Resume(coro, first)
 
     def _settle(self, sid: str) -> None:
         if self.timings and sid in self.started:

@@ -13,6 +13,7 @@ import sys
 import time
 from typing import Any
 
+import pytest
 from runtime_helpers import UNLIMITED, Scripted, answer, run_text
 
 from parallax_dsl.runtime import agent, run, run_sync
@@ -161,3 +162,79 @@ def test_a_step_answered_at_once_without_an_event_hook_reports_as_one_with_it() 
     assert quiet.to_json_text() == hooked.to_json_text()
     assert quiet.trace[0]["results"][0]["timestamp"] == 42
     assert quiet.trace[-1]["provenance"] == {"step": "a", "agent": "at_once"}
+
+
+FAN = """pattern Fan {
+  agents slow { capabilities ["slow"] }
+  agents quick { capabilities ["quick"] }
+  A
+  step b = quick.go(n: 1)
+  step c = quick.go(n: 2)
+  step d = quick.go(n: 3)
+  output [A_VALUE, b.value, c.value, d.value]
+}"""
+
+
+@pytest.mark.parametrize(
+    ("step_a", "a_value"),
+    [
+        ("step a = slow.go() timeout 300ms", "[a.value, a.error]"),  # a `simple` step (_single_now)
+        ("fanout a = slow.go(i: i) for i in [1] timeout 300ms", "[a[0].value, a[0].error]"),  # the general path
+    ],
+)
+def test_ready_steps_answering_at_once_do_not_wait_behind_a_step_that_waits(step_a: str, a_value: str) -> None:
+    """Ready steps share a task while their agents answer at once; one that has to wait keeps that task, and the
+    steps not started yet go on in another: they finish while it waits, and its timeout cancels only its call."""
+    finished: list[str] = []
+    seen_tasks: list[asyncio.Task[Any] | None] = []
+
+    async def hangs(task: dict[str, Any]) -> dict[str, Any]:
+        seen_tasks.append(asyncio.current_task())
+        try:
+            await asyncio.sleep(10)
+        except asyncio.CancelledError:
+            finished.append("a cancelled")
+            raise
+        return {"value": "never", "confidence": 0.9}
+
+    async def at_once(task: dict[str, Any]) -> dict[str, Any]:
+        finished.append(f"n{task['args']['n']}")
+        return {"value": task["args"]["n"], "confidence": 0.8}
+
+    agents = [
+        agent(hangs, capabilities=["slow"], name="hangs"),
+        agent(at_once, capabilities=["quick"], name="quick"),
+    ]
+    started = time.perf_counter()
+    result = run_sync(FAN.replace("A_VALUE", a_value).replace("A", step_a), None, agents, license=UNLIMITED)
+    assert time.perf_counter() - started < 5
+    assert result.value == [[None, "timed out after 0.3 s"], 1, 2, 3]
+    assert finished == ["n1", "n2", "n3", "a cancelled"]  # in dispatch order, while `a` waits
+    assert seen_tasks[0] is not None and seen_tasks[0].done()  # its task did not outlive the run
+
+
+def test_an_agent_that_waits_runs_in_a_task_no_other_step_is_waiting_in() -> None:
+    """`asyncio.timeout()` inside an agent that waits is bound to a task holding only that call."""
+    order: list[str] = []
+
+    async def own_timeout(task: dict[str, Any]) -> dict[str, Any]:
+        n = task["args"]["n"]
+        try:
+            async with asyncio.timeout(0.05 if n == 1 else 1):
+                await asyncio.sleep(0.2 if n == 1 else 0.01)
+        except TimeoutError:
+            order.append(f"n{n} gave up")
+            return {"value": "gave up", "confidence": 0.1}
+        order.append(f"n{n} done")
+        return {"value": n, "confidence": 0.9}
+
+    source = """pattern Own {
+      agents g { capabilities ["x"] }
+      step a = g.go(n: 1)
+      step b = g.go(n: 2)
+      step c = g.go(n: 3)
+      output [a.value, b.value, c.value]
+    }"""
+    result = run_sync(source, None, [agent(own_timeout, capabilities=["x"], name="own")], license=UNLIMITED)
+    assert result.value == ["gave up", 2, 3]
+    assert order == ["n2 done", "n3 done", "n1 gave up"]
