@@ -24,19 +24,21 @@ class AgentLimitSetting:
 
 
 def find_project_config(start: Path | None = None) -> Path | None:
-    """The nearest `parallax.toml` in `start` (default: the cwd) or one of its parents, or None."""
+    """The nearest `parallax.toml` in `start` (default: the cwd) or one of its parents, or None.
+
+    String paths (`os.path`), not `pathlib`: every run detects its licence, and this walk was most of that."""
     try:
-        directory = (start or Path.cwd()).resolve()
-    except OSError:
+        directory = os.path.realpath(os.fspath(start) if start is not None else os.getcwd())
+    except (OSError, ValueError):
         return None
-    for candidate_dir in (directory, *directory.parents):
-        candidate = candidate_dir / PROJECT_CONFIG_NAME
-        try:
-            if candidate.is_file():
-                return candidate
-        except OSError:  # e.g. a parent directory we may not search
-            continue
-    return None
+    while True:
+        candidate = os.path.join(directory, PROJECT_CONFIG_NAME)
+        if os.path.isfile(candidate):  # False also when a directory may not be searched
+            return Path(candidate)
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
 
 
 def resolve_agent_limit(
