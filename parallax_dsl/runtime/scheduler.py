@@ -2023,6 +2023,30 @@ class Run:
         sub_traces = self.sub_traces
         trace_json = CallOutcome.trace_json
         for sid, step, head in self.plan.trace_rows:
+            got = answered.get(sid)
+            if got is not None:
+                # A `simple` step whose agent answered at once (_single_now, quiet run): done, and nothing else is
+                # kept for it — no selection, outcome, step info, reviews or sub-trace. The entry the general path
+                # below builds for it, in one go.
+                agent, rec = got
+                a = rec["agent"]
+                entry = head.copy()  # type: ignore[union-attr] # an agent step's row has a head
+                entry["agents"] = [agent.id]
+                entry["confidence"] = rec["confidence"]
+                entry["results"] = [  # CallOutcome.trace_json's common case
+                    {
+                        "agentId": a["id"],
+                        "agentName": a["name"],
+                        "capabilities": a["capabilities"],
+                        "expertise": a["expertise"],
+                        "result": rec["value"],
+                        "confidence": rec["confidence"],
+                        "reasoning": rec["reasoning"],
+                        "timestamp": rec["timestamp"],
+                    }
+                ]
+                append(entry)
+                continue
             control = control_trace.get(sid)
             if control is not None:
                 step_calls = calls.get(sid)
@@ -2033,7 +2057,6 @@ class Run:
             st = state.get(sid)
             if st is None or st == "waiting" or st == "running":
                 continue
-            entry: dict[str, Any]
             if head is None:  # not an agent step
                 entry = {"step": sid, "kind": step.kind}
             else:
@@ -2044,9 +2067,6 @@ class Run:
                 elif sid in outcomes:
                     entry = head.copy()
                     entry["agents"] = [outcomes[sid].agent.id]
-                elif sid in answered:
-                    entry = head.copy()
-                    entry["agents"] = [answered[sid][0].id]
                 else:
                     entry = {"step": sid, "kind": step.kind}
             info = step_info.get(sid)
@@ -2064,21 +2084,6 @@ class Run:
             outcome = outcomes.get(sid)
             if outcome is not None:
                 entry["results"] = [trace_json(outcome)]
-            elif sid in answered:
-                rec = answered[sid][1]
-                a = rec["agent"]
-                entry["results"] = [  # CallOutcome.trace_json's common case
-                    {
-                        "agentId": a["id"],
-                        "agentName": a["name"],
-                        "capabilities": a["capabilities"],
-                        "expertise": a["expertise"],
-                        "result": rec["value"],
-                        "confidence": rec["confidence"],
-                        "reasoning": rec["reasoning"],
-                        "timestamp": rec["timestamp"],
-                    }
-                ]
             else:
                 step_calls = calls.get(sid)
                 if step_calls is not None:
