@@ -450,12 +450,17 @@ class _Plan:
     identical (the same list) share one counter — named after the first of them, `members[counter]` in source
     order — since they become ready at the same moment; `groups[step]` lists the counters a step's completion
     counts down (with repeats, as dependencies may repeat). A step with a dependency outside its block has a
-    counter of its own. Releasing steps in source order then queues them exactly as counting each step did."""
+    counter of its own. Releasing steps in source order then queues them exactly as counting each step did.
+
+    A block none of whose data steps depends on a step outside it (the top level, typically) is activated
+    `at_once`: its steps' states, its counters' counts and its steps without dependencies, ready in source order —
+    what activating them one by one gives, since nothing in such a block can have failed yet."""
 
     __slots__ = (
         "activation",
         "agent_plans",
         "answer_steps",
+        "at_once",
         "control_steps",
         "data_steps",
         "dependents",
@@ -480,6 +485,7 @@ class _Plan:
         self.dependents: dict[str, list[str]] = {}
         self.groups: dict[str, list[str]] = {}
         self.members: dict[str, list[ir.Step]] = {}
+        self.at_once: dict[str | None, tuple[dict[str, str], dict[str, int], list[ir.Step]]] = {}
         for index, step in enumerate(pattern.steps):
             self.steps[step.id] = step
             self.order[step.id] = index
@@ -513,6 +519,12 @@ class _Plan:
                 self.members[counter].append(step)
                 entries.append((step, deps, len(deps) - len(outer), outer, counter))
                 seen.add(step.id)
+            if not any(outer for _, _, _, outer, _ in entries):
+                self.at_once[block] = (
+                    {step.id: "waiting" for step in steps},
+                    {counter: inner for _, deps, inner, _, counter in entries if deps},
+                    [step for step, deps, _, _, _ in entries if not deps],
+                )
         # Per step, for Run._trace: (id, step, for agent steps the first keys of their trace entry, else None).
         self.trace_rows: list[tuple[str, ir.Step, dict[str, Any] | None]] = []
         for step in pattern.steps:
@@ -713,6 +725,15 @@ class Run:
     # -------------------------------------------------------------------------------------------- activation
 
     def _activate(self, block: str | None) -> None:
+        at_once = self.plan.at_once.get(block)
+        if at_once is not None:
+            waiting, counts, roots = at_once
+            self.unsettled += len(waiting)
+            self.state.update(waiting)
+            self.remaining.update(counts)
+            self.ready.extend(roots)
+            self._drain()
+            return
         state = self.state
         remaining = self.remaining
         clean = True  # no data step of this block has failed or been skipped yet: its same-block deps are pending
