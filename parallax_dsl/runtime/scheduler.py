@@ -194,31 +194,7 @@ class CallOutcome:
         return c
 
     def trace_json(self) -> dict[str, Any]:
-        rec = self.record
-        a = rec["agent"]
-        if self.attempts == 1 and self.policy is None and self.status == "ok" and rec["error"] is None:
-            return {  # the common case: the same keys in the same order as below, in one go
-                "agentId": a["id"],
-                "agentName": a["name"],
-                "capabilities": a["capabilities"],
-                "expertise": a["expertise"],
-                "result": rec["value"],
-                "confidence": rec["confidence"],
-                "reasoning": rec["reasoning"],
-                "timestamp": self.timestamp,
-            }
-        out: dict[str, Any] = {
-            "agentId": a["id"],
-            "agentName": a["name"],
-            "capabilities": a["capabilities"],
-            "expertise": a["expertise"],
-            "result": rec["value"],
-            "confidence": rec["confidence"],
-            "reasoning": rec["reasoning"],
-        }
-        if rec["error"] is not None:
-            out["error"] = rec["error"]
-        out["timestamp"] = self.timestamp
+        out = _answer_json(self.record, self.timestamp)
         if self.attempts > 1:
             out["attempts"] = self.attempts
         if self.status != "ok":
@@ -226,6 +202,24 @@ class CallOutcome:
         if self.policy is not None:
             out["policy"] = self.policy
         return out
+
+
+def _answer_json(rec: dict[str, Any], timestamp: Any) -> dict[str, Any]:
+    """A trace result entry's agent and answer, from the answer's record: all of it for a plain answer."""
+    a = rec["agent"]
+    out = {
+        "agentId": a["id"],
+        "agentName": a["name"],
+        "capabilities": a["capabilities"],
+        "expertise": a["expertise"],
+        "result": rec["value"],
+        "confidence": rec["confidence"],
+        "reasoning": rec["reasoning"],
+    }
+    if rec["error"] is not None:
+        out["error"] = rec["error"]
+    out["timestamp"] = timestamp
+    return out
 
 
 _Pending = tuple[Any, Any, float]  # an attempt left waiting: (the call, what it waits for or _NO_VALUE, started)
@@ -2050,22 +2044,10 @@ class Run:
                 # kept for it — no selection, outcome, step info, reviews or sub-trace. The entry the general path
                 # below builds for it, in one go.
                 agent, rec = got
-                a = rec["agent"]
                 entry = head.copy()  # type: ignore[union-attr] # an agent step's row has a head
                 entry["agents"] = [agent.id]
                 entry["confidence"] = rec["confidence"]
-                entry["results"] = [  # CallOutcome.trace_json's common case
-                    {
-                        "agentId": a["id"],
-                        "agentName": a["name"],
-                        "capabilities": a["capabilities"],
-                        "expertise": a["expertise"],
-                        "result": rec["value"],
-                        "confidence": rec["confidence"],
-                        "reasoning": rec["reasoning"],
-                        "timestamp": rec["timestamp"],
-                    }
-                ]
+                entry["results"] = [_answer_json(rec, rec["timestamp"])]
                 append(entry)
                 continue
             control = control_trace.get(sid)
