@@ -64,7 +64,7 @@ from parallax_dsl.runtime.policy import (
     parse_review_verdict,
     run_command_oracle,
 )
-from parallax_dsl.runtime.values import confident, deep_equal, dumps, element, to_plain
+from parallax_dsl.runtime.values import confident, deep_equal, dumps, element, js_number_to_string, to_plain
 from parallax_dsl.runtime.watchdog import Watch, Watchdog
 
 DEFAULT_AGENT_TIMEOUT: Final = 60.0  # seconds
@@ -462,6 +462,7 @@ class _Plan:
         "members",
         "order",
         "pattern",
+        "ranges",
         "steps",
         "trace_rows",
     )
@@ -480,6 +481,8 @@ class _Plan:
         self.groups: dict[str, list[str]] = {}
         self.members: dict[str, list[ir.Step]] = {}
         self.at_once: dict[str | None, tuple[dict[str, str], dict[str, int], list[ir.Step]]] = {}
+        # groups declaring the range of confidences their agents report (`confidence lo..hi`)
+        self.ranges = {name: g.confidence for name, g in pattern.agents.items() if g.confidence is not None}
         for index, step in enumerate(pattern.steps):
             self.steps[step.id] = step
             self.order[step.id] = index
@@ -656,6 +659,7 @@ class Run:
         self.dependents = plan.dependents
         self.groups = plan.groups
         self.members = plan.members
+        self.ranges = plan.ranges
 
         self.values: dict[str, Confident] = {"input": Confident(input_value, 1.0)}
         self.answers: dict[str, Any] = {}  # done `step`s (one agent, no `for`): values[s].value["value"]
@@ -1095,7 +1099,9 @@ class Run:
             "step": step.id,
             "pattern": self.pattern.name,
         }
-        outcome = await self._call(step.id, supervisor, task, self._agent_timeout_for(None, target), 0, None)
+        outcome = await self._call(
+            step.id, supervisor, task, self._agent_timeout_for(None, target), 0, None, group=target
+        )
         self.calls.setdefault(step.id, []).append(outcome)
         info["agent"] = supervisor.id
         info["confidence"] = outcome.confidence
@@ -1261,9 +1267,11 @@ class Run:
         retries: int,
         backoff_ms: float | None,
         begun: _Begun | None = None,
+        *,
+        group: str,
     ) -> CallOutcome:
         """One agent call with per-call timeout and `retries` (exponential backoff B, 2B, 4B…). `begun`: its first
-        attempt, already started by `_begin` (see `_single_now`)."""
+        attempt, already started by `_begin` (see `_single_now`). `group`: the group `agent` was called from."""
         attempts = 0
         metrics = self.metrics
         while True:
@@ -1289,8 +1297,26 @@ class Run:
                 await asyncio.sleep(delay)
         if not outcome.ok:
             metrics["agentFailures"] += 1
+        elif self.ranges:
+            self._check_range(step_id, group, agent, outcome.confidence)
         outcome.attempts = attempts
         return outcome
+
+    def _check_range(self, step_id: str, group: str, agent: Agent, confidence: float) -> None:
+        """Warn when an answer's confidence is outside the range its group declares (`confidence lo..hi`), which
+        the static analysis takes as given."""
+        declared = self.ranges.get(group)
+        if declared is not None and not declared[0] <= confidence <= declared[1]:
+            lo, hi = declared
+            self._warn(
+                step_id,
+                {
+                    "type": "CONFIDENCE_OUT_OF_RANGE",
+                    "message": f"step `{step_id}`: agent `{agent.id}` answered with confidence "
+                    f"{js_number_to_string(confidence)}, outside the range {lo:g}..{hi:g} that group `{group}` "
+                    "declares (the static analysis assumes it)",
+                },
+            )
 
     def _begin(self, step_id: str, agent: Agent, task: Task, timeout: float | None) -> _Begun:
         """The start of one attempt, up to the agent's first wait: (its outcome, None, recorder slot) when the call
@@ -1440,6 +1466,8 @@ class Run:
             raise
         got = begun[0]
         if type(got) is dict:  # answered at once, well formed
+            if self.ranges:
+                self._check_range(sid, step.group, agent, got["confidence"])
             if self.quiet:  # the record only: _trace and _provenance read it from Run.answered
                 self.answered[sid] = (agent, got)
                 self.answers[sid] = got["value"]
@@ -1452,6 +1480,8 @@ class Run:
                 self.selected[sid] = selected
                 return None, (agent, task, timeout, begun)
             outcome = got
+            if outcome.ok and self.ranges:
+                self._check_range(sid, step.group, agent, outcome.confidence)
         if self.quiet:
             outcome.record["timestamp"] = outcome.timestamp
         else:
@@ -1467,7 +1497,7 @@ class Run:
     async def _single_rest(
         self, step: ir.AgentStep, agent: Agent, task: Task, timeout: float | None, begun: _Begun
     ) -> Confident:
-        outcome = await self._call(step.id, agent, task, timeout, step.retries, step.backoff, begun)
+        outcome = await self._call(step.id, agent, task, timeout, step.retries, step.backoff, begun, group=step.group)
         return self._single_done(step, outcome)
 
     def _single_done(self, step: ir.AgentStep, outcome: CallOutcome) -> Confident:
@@ -1488,7 +1518,9 @@ class Run:
             self.selected[step.id] = selected
             task = self._task_for(step, None)
             if policy is None:
-                outcome = await self._call(step.id, selected[0], task, timeout, step.retries, step.backoff)
+                outcome = await self._call(
+                    step.id, selected[0], task, timeout, step.retries, step.backoff, group=step.group
+                )
             else:
                 outcome = await self._call_with_policy(step, selected[0], task, timeout, policy)
             return self._single_done(step, outcome)
@@ -1556,13 +1588,13 @@ class Run:
         """The call and, with a policy, the policy applied to its answer (without a policy: just the call, so that
         no extra coroutine frame sits between the step and the agent)."""
         if policy is None:
-            return self._call(step.id, agent, task, timeout, step.retries, step.backoff)
+            return self._call(step.id, agent, task, timeout, step.retries, step.backoff, group=step.group)
         return self._call_with_policy(step, agent, task, timeout, policy)
 
     async def _call_with_policy(
         self, step: ir.AgentStep, agent: Agent, task: Task, timeout: float | None, policy: ir.Policy
     ) -> CallOutcome:
-        outcome = await self._call(step.id, agent, task, timeout, step.retries, step.backoff)
+        outcome = await self._call(step.id, agent, task, timeout, step.retries, step.backoff, group=step.group)
         return await self._apply_policy(step, agent, task, outcome, policy, timeout)
 
     async def _race(
@@ -1578,7 +1610,10 @@ class Run:
         `until` wins and the rest are cancelled. If none does, the most confident answer (first in dispatch order
         on ties) wins."""
         loop = asyncio.get_running_loop()
-        tasks = [loop.create_task(self._call(step.id, a, task, timeout, step.retries, step.backoff)) for a in agents]
+        tasks = [
+            loop.create_task(self._call(step.id, a, task, timeout, step.retries, step.backoff, group=step.group))
+            for a in agents
+        ]
         index = {t: i for i, t in enumerate(tasks)}
         outcomes: list[CallOutcome | None] = [None] * len(tasks)
         winner: CallOutcome | None = None
@@ -1708,7 +1743,9 @@ class Run:
             "pattern": self.pattern.name,
         }
         reviewer = reviewers[0]
-        review = await self._call(step.id, reviewer, review_task, self._agent_timeout_for(None, role), 0, None)
+        review = await self._call(
+            step.id, reviewer, review_task, self._agent_timeout_for(None, role), 0, None, group=role
+        )
         self.reviews.setdefault(step.id, []).append(review)
         if not review.ok:
             return OracleResult("agent", 1.0, f"reviewer {reviewer.id} failed: neutral 1.0")
@@ -1760,7 +1797,7 @@ class Run:
                 + _result_text(first.record["value"])
             )
             retry_task: Task = {**task, "args": {**task.get("args", {}), "critique": critique}, "task": text}
-            second = await self._call(step.id, agent, retry_task, timeout, step.retries, step.backoff)
+            second = await self._call(step.id, agent, retry_task, timeout, step.retries, step.backoff, group=step.group)
             c2, detail2, oracles2 = await self._signal(step, second, retry_task, timeout)
             c2 = 0.0 if c2 is None else c2
             info["retry"] = {"confidence": c2, "selfConfidence": second.confidence}
@@ -1818,7 +1855,13 @@ class Run:
                 "pattern": self.pattern.name,
             }
             answer = await self._call(
-                step.id, supervisor, escalation_task, self._agent_timeout_for(None, target or ""), 0, None
+                step.id,
+                supervisor,
+                escalation_task,
+                self._agent_timeout_for(None, target or ""),
+                0,
+                None,
+                group=target or "",
             )
             info["escalatedTo"] = supervisor.id
             info["signal"] = current_c

@@ -203,7 +203,8 @@ AGENT_GROUP_SETTINGS: dict[str, str] = {
     "max": "Most agents used; extra qualifying agents are cut to the first `max`.",
     "prefer": 'Order candidates before cutting to `max`: `prefer "expertise"` or `prefer "confidence"`.',
     "timeout": "Per-agent timeout for this group's calls, e.g. `timeout 30s`.",
-    "confidence": "Declared range of the confidences its agents report, e.g. `confidence 0.6..0.95`.",
+    "confidence": "Declared range of the confidences its agents report, e.g. `confidence 0.6..0.95`. The static "
+    "analysis assumes it; a run warns (`CONFIDENCE_OUT_OF_RANGE`) about an answer outside it.",
     "stateful": "`stateful true`: keep one agent instance per run (actors on distributed backends).",
 }
 
