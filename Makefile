@@ -10,7 +10,7 @@ EXAMPLE := examples/consensus_review.plx
 # `make test EXTRAS=dev` skips Ray and its tests.
 EXTRAS ?= dev,ray
 
-.PHONY: run test lint typecheck unit bench bench-distributed clean
+.PHONY: run test lint typecheck unit bench bench-distributed bench-langgraph clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -63,3 +63,8 @@ bench: $(STAMP)
 # Local vs Ray (issue 10; needs the ray extra): about a minute, not part of `make bench`.
 bench-distributed: $(STAMP)
 	$(BIN)/python benchmarks/distributed.py
+
+# The scheduler benchmark with LangGraph's ratio too: installs the `langgraph` extra into .venv first.
+bench-langgraph: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[langgraph]'
+	$(BIN)/python benchmarks/scheduler.py

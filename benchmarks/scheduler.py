@@ -30,6 +30,7 @@ import argparse
 import asyncio
 import gc
 import importlib.util
+import os
 import statistics
 import sys
 import time
@@ -159,13 +160,18 @@ def langgraph_job(shape: Shape) -> Callable[[], Awaitable[Any]] | None:
     """The shape as a LangGraph StateGraph of no-op async nodes, or None when LangGraph is not importable."""
     if importlib.util.find_spec("langgraph") is None:
         return None
+    # LangSmith (a LangGraph dependency) sends traces over the network when the environment turns tracing on: never
+    # from a benchmark.
+    for switch in ("LANGSMITH_TRACING", "LANGCHAIN_TRACING_V2", "LANGCHAIN_TRACING"):
+        os.environ[switch] = "false"
     import operator
     from typing import Annotated, TypedDict
 
     from langgraph.graph import END, START, StateGraph
 
-    class State(TypedDict):
-        done: Annotated[list[str], operator.add]
+    # The functional form: with `from __future__ import annotations` a class body's annotations are strings, which
+    # LangGraph resolves in this module's globals, where the local imports above are not.
+    State = TypedDict("State", {"done": Annotated[list[str], operator.add]})  # noqa: UP013
 
     graph = StateGraph(State)
 
@@ -328,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         rows,
     )
     if not any("langgraph" in r["_per_node"] for r in results):
-        print("(LangGraph is not installed: no comparison; `pip install langgraph` to add it)\n")
+        print("(LangGraph is not installed: no comparison; `make bench-langgraph` installs the extra and adds it)\n")
 
     for result in results:
         result.pop("_ratios")
