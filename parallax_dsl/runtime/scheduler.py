@@ -2084,8 +2084,8 @@ class Run:
             got = answered.get(sid)
             if got is not None:
                 # A `simple` step whose agent answered at once (_single_now, quiet run): done, and nothing else is
-                # kept for it — no selection, outcome, step info, reviews or sub-trace. The entry the general path
-                # below builds for it, in one go.
+                # kept for it — no selection, outcome, step info, reviews or sub-trace — so its entry is built here
+                # without looking them up; the keys and their order are the general path's below.
                 agent, rec = got
                 entry = head.copy()  # type: ignore[union-attr] # an agent step's row has a head
                 entry["agents"] = [agent.id]
