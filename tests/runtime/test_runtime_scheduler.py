@@ -12,7 +12,7 @@ from runtime_helpers import Scripted, answer, compile_text, run_text
 
 import parallax_dsl
 from parallax_dsl.emit.document import load_compiled, to_yaml
-from parallax_dsl.runtime import LocalExecutor, run
+from parallax_dsl.runtime import LocalExecutor, agent, run
 
 FANOUT = """
 pattern Fan {
@@ -284,6 +284,40 @@ def test_whole_run_timeout_leaves_no_task_running() -> None:
     assert result.error.message == "the run did not finish within 0.1 s"
     assert leftovers == set()
     assert hanging.cancelled
+
+
+def test_whole_run_timeout_cancels_every_waiting_step_and_leaves_no_task() -> None:
+    """Waiting steps each keep a task (the others were handed on before each wait); a timeout ends them all."""
+    calls: list[str] = []
+    cancelled: list[str] = []
+
+    async def hangs(task: dict[str, Any]) -> dict[str, Any]:
+        calls.append(task["step"])
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:
+            cancelled.append(task["step"])
+            raise
+        return {"value": "late", "confidence": 0.9}
+
+    source = """pattern Slow {
+      agents g { capabilities ["analysis"] }
+      step a = g.go()
+      step b = g.go()
+      step c = g.go()
+      step d = g.go(after: a.value)
+      output [a.value, b.value, c.value, d.value]
+    }"""
+
+    async def main() -> Any:
+        result = await run(source, None, [agent(hangs, capabilities=["analysis"], name="h")], timeout=0.1)
+        await asyncio.sleep(0)
+        return result, asyncio.all_tasks() - {asyncio.current_task()}
+
+    result, leftovers = asyncio.run(main())
+    assert result.error is not None and result.error.code == "RUN_TIMEOUT"
+    assert leftovers == set()
+    assert calls == ["a", "b", "c"] and sorted(cancelled) == ["a", "b", "c"]
 
 
 def test_pattern_timeout_setting_applies() -> None:
