@@ -839,9 +839,14 @@ class Run:
                     startable.append(step)
         finally:
             self._draining = False
-        if not take and startable and not self.starter_pending:
-            self._spawn()
+        if not take:
+            self._hand_on()
         return kept
+
+    def _hand_on(self) -> None:
+        """Start a task for the steps in `startable`, if there are any and no such task is on its way."""
+        if self.startable and not self.starter_pending:
+            self._spawn()
 
     def _spawn(self) -> None:
         """A task that runs the steps in `startable` (see _run_data_steps). Finished tasks are not removed one by
@@ -875,8 +880,7 @@ class Run:
                     now, rest = self._single_now(step, sp)
                     if now is None:
                         assert rest is not None
-                        if startable and not self.starter_pending:
-                            self._spawn()
+                        self._hand_on()
                         now = await self._single_rest(step, *rest)
                     value = now
                 else:
@@ -907,8 +911,7 @@ class Run:
         except StopIteration as stop:
             value: Confident = stop.value
             return value
-        if self.startable and not self.starter_pending:
-            self._spawn()
+        self._hand_on()
         return _Resume(coro, first)
 
     def _settle(self, sid: str) -> None:
